@@ -1,0 +1,262 @@
+"""POT/PO catalogs: make templates, merge them into translations, read them back.
+
+The only module that writes PO files, and polib the only library it writes
+them with, so headers and wrapping never churn between tools. Merging keeps
+every translation: an exact match stays, a changed string keeps its old
+translation as fuzzy with ``#| msgid``, a removed one becomes obsolete.
+polib's own merge drops changed strings, so the fuzzy matcher is ours.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from difflib import SequenceMatcher
+
+import polib
+from babel.core import UnknownLocaleError
+from babel.messages.plurals import get_plural
+
+from .model import Docl10nError, Unit
+
+FIRST_EXTRACTED = "X-First-Extracted"
+FUZZY_CUTOFF = 0.6
+WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Translation:
+    """What a catalog says for one msgid."""
+
+    msgstr: str
+    fuzzy: bool
+    line: int = 0
+    previous_msgid: str | None = None
+
+
+@dataclass(frozen=True)
+class MergeSummary:
+    """What an update did to one catalog."""
+
+    new: int = 0
+    fuzzy: int = 0
+    obsolete: int = 0
+    memory: int = 0
+    changed: bool = False
+
+
+def now() -> datetime:
+    """The current time, or SOURCE_DATE_EPOCH for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    return datetime.now(timezone.utc).astimezone()
+
+
+def _po_date(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M%z")
+
+
+def _entries_key(entries: Iterable[polib.POEntry]) -> list[tuple]:
+    return [(e.msgctxt, e.msgid, tuple(e.occurrences), e.comment, e.obsolete) for e in entries]
+
+
+# -- templates ----------------------------------------------------------------
+
+
+def template(
+    units: Iterable[Unit], ref: str, project: str, previous: polib.POFile | None = None
+) -> polib.POFile | None:
+    """The template of one page, or None when ``previous`` already says the same.
+
+    Identical strings become one entry with every reference; the ``#.``
+    comment says what the string is.
+    """
+    pot = polib.POFile(wrapwidth=78)
+    pot.metadata_is_fuzzy = True
+    by_key: dict[tuple[str | None, str], polib.POEntry] = {}
+    for u in units:
+        key = (u.msgctxt, u.msgid)
+        entry = by_key.get(key)
+        if entry is None:
+            entry = polib.POEntry(msgid=u.msgid, msgstr="", msgctxt=u.msgctxt, comment=u.kind)
+            by_key[key] = entry
+            pot.append(entry)
+        elif u.kind not in entry.comment.split(", "):
+            entry.comment += ", " + u.kind
+        entry.occurrences.append((ref, str(u.line)))
+    if previous is not None and _entries_key(previous) == _entries_key(pot):
+        return None
+    moment = now()
+    first = previous.metadata.get(FIRST_EXTRACTED) if previous is not None else None
+    pot.metadata = {
+        "Project-Id-Version": project,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": _po_date(moment),
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": "LANGUAGE <LL@li.org>",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        FIRST_EXTRACTED: first or moment.isoformat(timespec="seconds"),
+        "Generated-By": "docl10n",
+    }
+    return pot
+
+
+# -- reading ------------------------------------------------------------------
+
+
+def parse(text: str, path: str) -> polib.POFile:
+    """Parse catalog text; a syntax error becomes ``path:line: message``."""
+    if "\n" not in text:  # polib would take a one-line string for a file name
+        text += "\n"
+    try:
+        return polib.pofile(text, wrapwidth=78, check_for_duplicates=True)
+    except (OSError, ValueError) as exc:
+        message = str(exc)
+        m = re.search(r"\(line (\d+)\)", message)
+        line = int(m.group(1)) if m else 0
+        message = re.sub(r"Syntax error in po file .*?\(line \d+\):?\s*", "", message) or "syntax error"
+        raise Docl10nError(path, line, message if "already exists" not in message else f"duplicate entry: {message}") from None
+
+
+def render(po: polib.POFile) -> str:
+    """The catalog as text, exactly as it will be written."""
+    return str(po) + "\n" if not str(po).endswith("\n") else str(po)
+
+
+def translations(po: polib.POFile) -> dict[tuple[str | None, str], Translation]:
+    """Active, non-empty translations by (msgctxt, msgid)."""
+    return {
+        (e.msgctxt, e.msgid): Translation(e.msgstr, e.fuzzy, e.linenum, e.previous_msgid)
+        for e in po
+        if not e.obsolete and e.msgstr and not e.msgid_plural
+    }
+
+
+# -- merging ------------------------------------------------------------------
+
+
+class _Matcher:
+    """Finds the most similar old msgid without comparing every pair.
+
+    Candidates must share words with the new string; only the few sharing
+    the most are scored with difflib.
+    """
+
+    def __init__(self, entries: list[polib.POEntry]) -> None:
+        self.entries = entries
+        self.index: dict[str, list[int]] = {}
+        for i, e in enumerate(entries):
+            for w in set(WORD.findall(e.msgid.lower())):
+                self.index.setdefault(w, []).append(i)
+
+    def best(self, msgid: str) -> polib.POEntry | None:
+        shared: Counter[int] = Counter()
+        for w in set(WORD.findall(msgid.lower())):
+            shared.update(self.index.get(w, ()))
+        best, best_ratio = None, FUZZY_CUTOFF
+        for i, _ in shared.most_common(5):
+            candidate = self.entries[i]
+            sm = SequenceMatcher(None, msgid, candidate.msgid, autojunk=False)
+            if sm.real_quick_ratio() < best_ratio or sm.quick_ratio() < best_ratio:
+                continue
+            ratio = sm.ratio()
+            if ratio > best_ratio:
+                best, best_ratio = candidate, ratio
+        return best
+
+
+def plural_forms(locale: str) -> str:
+    try:
+        return get_plural(locale).plural_forms
+    except (UnknownLocaleError, ValueError):
+        return "nplurals=2; plural=(n != 1);"
+
+
+def merge(
+    pot: polib.POFile,
+    po: polib.POFile | None,
+    locale: str,
+    memory: Mapping[str, tuple[str, str]] | None = None,
+) -> tuple[polib.POFile, MergeSummary]:
+    """Bring a catalog up to date with its template, losing nothing.
+
+    ``memory`` maps msgids translated elsewhere in the locale to
+    (msgstr, where); a new string found there is filled as fuzzy.
+    """
+    old = list(po) if po is not None else []
+    active = {(e.msgctxt, e.msgid): e for e in old if not e.obsolete}
+    obsolete = {(e.msgctxt, e.msgid): e for e in old if e.obsolete}
+    out = polib.POFile(wrapwidth=78)
+    out.header = po.header if po is not None else ""
+    metadata = dict(po.metadata) if po is not None else {}
+    if po is None:
+        metadata.update(
+            {k: v for k, v in pot.metadata.items() if k not in ("Generated-By", "PO-Revision-Date")},
+            **{"PO-Revision-Date": _po_date(now()), "Language": locale, "Plural-Forms": plural_forms(locale)},
+        )
+    for k in ("POT-Creation-Date", FIRST_EXTRACTED, "Content-Type", "Content-Transfer-Encoding", "MIME-Version"):
+        if k in pot.metadata:
+            metadata[k] = pot.metadata[k]
+    metadata.setdefault("Language", locale)
+    metadata.setdefault("Plural-Forms", plural_forms(locale))
+    out.metadata = metadata
+    wanted = {(e.msgctxt, e.msgid) for e in pot}
+    leftovers = [e for k, e in active.items() if k not in wanted and e.msgstr]
+    leftovers += [e for k, e in obsolete.items() if k not in wanted and e.msgstr]
+    matcher = _Matcher(leftovers)
+    consumed: set[int] = set()
+    new = fuzzy = from_memory = 0
+    for t in pot:
+        key = (t.msgctxt, t.msgid)
+        e = polib.POEntry(msgid=t.msgid, msgctxt=t.msgctxt, occurrences=list(t.occurrences), comment=t.comment)
+        prior = active.get(key) or obsolete.get(key)
+        if prior is not None:
+            e.msgstr, e.flags, e.tcomment = prior.msgstr, list(prior.flags), prior.tcomment
+            e.previous_msgid, e.previous_msgctxt = prior.previous_msgid, prior.previous_msgctxt
+        elif (match := matcher.best(t.msgid)) is not None:
+            consumed.add(id(match))
+            e.msgstr, e.tcomment = match.msgstr, match.tcomment
+            e.flags = ["fuzzy"]
+            e.previous_msgid = match.previous_msgid if match.fuzzy and match.previous_msgid else match.msgid
+            e.previous_msgctxt = match.msgctxt
+            new, fuzzy = new + 1, fuzzy + 1
+        elif memory and t.msgid in memory:
+            e.msgstr, where = memory[t.msgid]
+            e.flags = ["fuzzy"]
+            e.tcomment = f"translation memory: {where}"
+            new, from_memory = new + 1, from_memory + 1
+        else:
+            e.msgstr = ""
+            new += 1
+        out.append(e)
+    gone = 0
+    for k, e in list(active.items()) + list(obsolete.items()):
+        if k in wanted or id(e) in consumed or not (e.msgstr or e.tcomment):
+            continue
+        gone += not e.obsolete
+        out.append(
+            polib.POEntry(
+                msgid=e.msgid, msgstr=e.msgstr, msgctxt=e.msgctxt, flags=list(e.flags), tcomment=e.tcomment,
+                previous_msgid=e.previous_msgid, obsolete=True,
+            )
+        )
+    changed = po is None or render(out) != render(po)
+    return out, MergeSummary(new=new, fuzzy=fuzzy, obsolete=gone, memory=from_memory, changed=changed)
+
+
+def memory_of(catalogs: Iterable[tuple[str, polib.POFile]]) -> dict[str, tuple[str, str]]:
+    """Translated, non-fuzzy msgids of a locale, each with the catalog it came from."""
+    found: dict[str, tuple[str, str]] = {}
+    for where, po in catalogs:
+        for e in po:
+            if not e.obsolete and e.msgstr and not e.fuzzy and e.msgid not in found:
+                found[e.msgid] = (e.msgstr, where)
+    return found

@@ -1,0 +1,209 @@
+"""The ``docl10n`` command line: the only place that prints or picks exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from . import pipeline, project
+from .coverage import combine
+from .model import Coverage, Docl10nError, Problem
+
+F = Callable[..., object]
+
+
+def locale_option(required: bool) -> Callable[[F], F]:
+    return click.option(
+        "-l",
+        "--locale",
+        "locales",
+        multiple=True,
+        required=required,
+        metavar="LOCALE",
+        help="Target locale, e.g. zh_CN or de (repeatable)." + ("" if required else " Default: every locale under locales/."),
+    )
+
+
+root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Project root (holds docl10n.toml, source/ and locales/).",
+)
+
+
+def _config(root: Path) -> project.Config:
+    try:
+        return project.load(root)
+    except Docl10nError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _report(problems: Iterable[Problem]) -> int:
+    """Print problems to stderr; return how many were errors."""
+    errors = 0
+    for p in problems:
+        click.echo(str(p) if p.severity == "error" else f"{p} (warning)", err=True)
+        errors += p.severity == "error"
+    return errors
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="docl10n")
+def main() -> None:
+    """Translate a Markdown documentation site through gettext catalogs.
+
+    \b
+    The everyday loop, run from the project root:
+      docl10n extract              source/**/*.md -> locales/templates/**/*.pot
+      docl10n update -l zh_CN      templates -> locales/zh_CN/**/*.po
+      docl10n build -l zh_CN       source + catalogs -> build/zh_CN/**/*.md
+      docl10n stats                how much is translated
+    """
+
+
+@main.command()
+@root_option
+def extract(root: Path) -> None:
+    """Write a .pot template for every source page.
+
+    Headings, paragraphs, list items, quotes, table cells and front matter
+    titles, descriptions and card lists become msgids; code, HTML, lines that
+    are only shortcodes and the attribution block do not. A template whose
+    strings did not change is left untouched.
+    """
+    config = _config(root)
+    result = pipeline.extract(config)
+    click.echo(
+        f"extract: {result.counts.get('pages', 0)} pages, {len(result.written)} templates written, "
+        f"{result.unchanged} unchanged"
+    )
+    if _report(result.problems):
+        sys.exit(1)
+
+
+@main.command()
+@locale_option(required=True)
+@root_option
+def update(locales: tuple[str, ...], root: Path) -> None:
+    """Create or update the .po catalogs of each locale from the templates.
+
+    New strings are added empty; changed strings keep their old translation,
+    marked fuzzy with the previous msgid; removed strings become obsolete
+    (#~). A catalog that does not parse is reported and left untouched.
+    Catalogs live at locales/LOCALE/<page path>.po.
+    """
+    config = _config(root)
+    errors = 0
+    for locale in locales:
+        result = pipeline.update(config, locale)
+        s = result.summaries.values()
+        click.echo(
+            f"update {locale}: {len(result.written)} catalogs written, {result.unchanged} unchanged; "
+            f"+{sum(x.new for x in s)} new, ~{sum(x.fuzzy for x in s)} fuzzy, "
+            f"-{sum(x.obsolete for x in s)} obsolete, {sum(x.memory for x in s)} from translation memory"
+        )
+        errors += _report(result.problems)
+    if errors:
+        sys.exit(1)
+
+
+@main.command()
+@locale_option(required=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder. Default: build/LOCALE.")
+@click.option("--include-fuzzy", is_flag=True, help="Use fuzzy translations too (default: keep the source text).")
+@click.option("--no-attribution", is_flag=True, help="Do not add the original-source block to pages.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any unit had to be kept in the source language.")
+@root_option
+def build(
+    locales: tuple[str, ...], out: Path | None, include_fuzzy: bool, no_attribution: bool, strict: bool, root: Path
+) -> None:
+    """Write the localized pages of each locale.
+
+    Each translated unit's text is replaced in place; every other byte of the
+    source page is copied. A translation that would change the page's block
+    structure is kept in the source language and reported.
+    """
+    config = _config(root)
+    errors = warnings = 0
+    for locale in locales:
+        target = out if out is None or len(locales) == 1 else out / locale
+        result = pipeline.build(config, locale, target, include_fuzzy, not no_attribution)
+        c = result.counts
+        click.echo(
+            f"build {locale}: {len(result.written)} pages written, {result.unchanged} unchanged, "
+            f"{c.get('translated', 0)}/{c.get('units', 0)} units translated -> {config.output_dir(locale, target)}"
+        )
+        kept = [p for p in result.problems if p.message.startswith("unit kept")]
+        others = [p for p in result.problems if not p.message.startswith("unit kept")]
+        errors += _report(others)
+        warnings += _report(Problem(p.path, p.line, p.message, p.check, "warning") for p in kept)
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+def _row(c: Coverage) -> dict[str, object]:
+    return {
+        "name": c.name,
+        "total": c.total,
+        "translated": c.translated,
+        "fuzzy": c.fuzzy,
+        "untranslated": c.untranslated,
+        "obsolete": c.obsolete,
+        "words": c.words_total,
+        "words_translated": c.words_translated,
+        "percent": round(c.percent, 1),
+    }
+
+
+def _table(rows: list[Coverage]) -> str:
+    head = ("page", "total", "transl", "fuzzy", "untrans", "words", "w.transl", "%")
+    lines = [
+        (c.name, c.total, c.translated, c.fuzzy, c.untranslated, c.words_total, c.words_translated, f"{c.percent:.1f}")
+        for c in rows
+    ]
+    width = max([len(head[0])] + [len(str(r[0])) for r in lines])
+    fmt = f"{{:<{width}}}" + "  {:>6}" * 7
+    return "\n".join([fmt.format(*head), *(fmt.format(*r) for r in lines)])
+
+
+@main.command()
+@locale_option(required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--fail-under", type=click.FloatRange(0, 100), help="Exit 1 when a locale is below PCT % translated.")
+@root_option
+def stats(locales: tuple[str, ...], fmt: str, fail_under: float | None, root: Path) -> None:
+    """Translation coverage per page and in total.
+
+    Messages are counted as translated, fuzzy or untranslated (the three add
+    up to the total; obsolete ones are apart), and so are source words.
+    """
+    config = _config(root)
+    chosen = list(locales) or pipeline.locales(config)
+    if not chosen:
+        raise click.ClickException("no locales yet: run `docl10n update -l LOCALE` first")
+    report, below, errors = {}, [], 0
+    for locale in chosen:
+        pages, problems = pipeline.stats(config, locale)
+        errors += _report(problems)
+        total = combine(locale, pages)
+        report[locale] = total
+        if fail_under is not None and total.percent < fail_under:
+            below.append(f"{locale} {total.percent:.1f}% < {fail_under:g}%")
+    if fmt == "json":
+        out = {loc: {**_row(t), "pages": [_row(p) for p in t.children]} for loc, t in report.items()}
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        for locale, t in report.items():
+            click.echo(f"{locale}:")
+            click.echo(_table([*t.children, replace(t, name="TOTAL")]))
+    for b in below:
+        click.echo(f"stats: {b}", err=True)
+    if errors or below:
+        sys.exit(1)

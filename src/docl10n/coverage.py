@@ -1,0 +1,59 @@
+"""Translation coverage: messages and source words, per page, section and locale.
+
+Counts are disjoint (translated + fuzzy + untranslated = total); obsolete
+entries are counted apart and never in the total.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+import polib
+
+from .model import Coverage
+
+LINK_TARGET = re.compile(r"\]\([^)]*\)|<https?://[^>]*>")
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def words(msgid: str) -> int:
+    """Words a reader sees: link targets do not count."""
+    return len(WORD.findall(LINK_TARGET.sub("]", msgid)))
+
+
+def of_catalog(name: str, po: polib.POFile) -> Coverage:
+    """Coverage of one page's catalog (or template: everything untranslated)."""
+    c = {"translated": 0, "fuzzy": 0, "untranslated": 0, "obsolete": 0}
+    w = {"words_total": 0, "words_translated": 0, "words_fuzzy": 0}
+    for e in po:
+        if e.obsolete:
+            c["obsolete"] += 1
+            continue
+        n = words(e.msgid)
+        w["words_total"] += n
+        if e.msgstr and not e.fuzzy:
+            c["translated"] += 1
+            w["words_translated"] += n
+        elif e.msgstr and e.fuzzy:
+            c["fuzzy"] += 1
+            w["words_fuzzy"] += n
+        else:
+            c["untranslated"] += 1
+    return Coverage(name=name, **c, **w)
+
+
+def combine(name: str, parts: Iterable[Coverage]) -> Coverage:
+    """The sum of several coverages, keeping them as children."""
+    parts = tuple(parts)
+    fields = ("translated", "fuzzy", "untranslated", "obsolete", "words_total", "words_translated", "words_fuzzy")
+    return Coverage(name=name, **{f: sum(getattr(p, f) for p in parts) for f in fields}, children=parts)
+
+
+def by_section(pages: Iterable[Coverage]) -> list[Coverage]:
+    """Pages grouped by their folder."""
+    groups: dict[str, list[Coverage]] = {}
+    for p in pages:
+        groups.setdefault(str(PurePosixPath(p.name).parent), []).append(p)
+    return [combine(k, v) for k, v in sorted(groups.items())]

@@ -1,0 +1,301 @@
+"""Front matter: split it off, find translatable values, write them back in place.
+
+YAML positions come from PyYAML's composer (every scalar node knows where
+it starts and ends), TOML and JSON values are located by a small scanner and
+confirmed against the standard library's parsers. Writing replaces only the
+value's own characters, quoting as the syntax requires, and the result is
+parsed again before it is accepted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import yaml
+
+from .model import Docl10nError, FrontMatter, Span, Unit
+
+FENCES = {"---": "yaml", "+++": "toml"}
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+NEVER = frozenset({"link", "icon", "aliases", "weight", "keywords", "layout", "url", "slug", "type", "image"})
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Which front matter values are translated."""
+
+    scalars: tuple[str, ...] = ("title", "linkTitle", "description", "summary")
+    card_fields: tuple[str, ...] = ("title", "description")
+
+
+def split(text: str, path: str) -> FrontMatter | None:
+    """Find the front matter block at the top of a page, if any."""
+    first = LINE.match(text)
+    fence = first.group().rstrip("\r\n").rstrip(" \t") if first else ""
+    if fence in FENCES:
+        pos = first.end()
+        for m in LINE.finditer(text, pos):
+            if m.start() == m.end():
+                break
+            if m.group().rstrip("\r\n").rstrip(" \t") == fence:
+                return FrontMatter(FENCES[fence], Span(0, m.end()), Span(first.end(), m.start()))
+        raise Docl10nError(path, 1, f"front matter opened with {fence} is never closed")
+    if text.startswith("{"):
+        try:
+            _, end = json.JSONDecoder().raw_decode(text)
+        except json.JSONDecodeError as exc:
+            raise Docl10nError(path, exc.lineno, f"invalid JSON front matter: {exc.msg}") from None
+        nl = LINE.match(text, end)
+        return FrontMatter("json", Span(0, nl.end() if nl else end), Span(0, end))
+    return None
+
+
+def _line_of(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) - text.count("\r\n", 0, pos) + text.count("\r", 0, pos) + 1
+
+
+def units(text: str, fm: FrontMatter, path: str, keys: Keys = Keys()) -> list[Unit]:
+    """Units for the translatable values of the front matter, in page order."""
+    finder = {"yaml": _yaml_values, "toml": _toml_values, "json": _json_values}[fm.syntax]
+    found = []
+    for key, start, end, value, block in finder(text, fm, path, keys):
+        msgid = " ".join(value.split())
+        if not msgid:
+            continue
+        field = str(key[-1])
+        if len(key) == 1:
+            kind = f"front matter {field}"
+        else:
+            list_name = ".".join(str(k) for k in key[:-2])
+            kind = f"card {field} ({list_name})"
+        indent = ""
+        if block:
+            line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+            indent = text[line_start:start]
+        found.append(
+            Unit(msgid, kind, _line_of(text, start), Span(start, end), prefix=indent, inline=not block, key=key)
+        )
+    return found
+
+
+# -- YAML ---------------------------------------------------------------------
+
+
+def _yaml_root(text: str, fm: FrontMatter, path: str) -> yaml.Node | None:
+    body = text[fm.body.start : fm.body.end]
+    try:
+        return yaml.compose(body, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = _line_of(text, fm.body.start) + (mark.line if mark else 0)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise Docl10nError(path, line, f"invalid YAML front matter: {problem}") from None
+
+
+def _yaml_values(text: str, fm: FrontMatter, path: str, keys: Keys) -> Iterator[tuple]:
+    root = _yaml_root(text, fm, path)
+    if root is None:
+        return
+    if not isinstance(root, yaml.MappingNode):
+        raise Docl10nError(path, _line_of(text, fm.body.start), "YAML front matter is not a mapping")
+    base = fm.body.start
+    yield from _yaml_walk(text, root, (), base, keys)
+
+
+def _yaml_scalar(text: str, node: yaml.ScalarNode, base: int) -> tuple[int, int]:
+    start, end = base + node.start_mark.index, base + node.end_mark.index
+    if node.style in ("|", ">"):
+        nl = LINE.match(text, start)
+        start = nl.end()
+        content = text[start:end].rstrip(" \t\r\n")
+        start += len(content) - len(content.lstrip(" \t\r\n"))
+        end = start + len(content.strip(" \t\r\n"))
+    return start, end
+
+
+def _yaml_walk(text: str, node: yaml.MappingNode, key: tuple, base: int, keys: Keys) -> Iterator[tuple]:
+    for k, v in node.value:
+        name = k.value if isinstance(k, yaml.ScalarNode) else None
+        if not isinstance(name, str) or name in NEVER:
+            continue
+        here = (*key, name)
+        if isinstance(v, yaml.ScalarNode) and v.tag == "tag:yaml.org,2002:str":
+            if not key and name in keys.scalars:
+                yield (here, *_yaml_scalar(text, v, base), v.value, v.style in ("|", ">"))
+        elif isinstance(v, yaml.MappingNode):
+            yield from _yaml_walk(text, v, here, base, keys)
+        elif isinstance(v, yaml.SequenceNode) and _is_card_list(v, keys):
+            for i, item in enumerate(v.value):
+                for ck, cv in item.value:
+                    if (
+                        isinstance(ck, yaml.ScalarNode)
+                        and ck.value in keys.card_fields
+                        and isinstance(cv, yaml.ScalarNode)
+                        and cv.tag == "tag:yaml.org,2002:str"
+                    ):
+                        yield ((*here, i, ck.value), *_yaml_scalar(text, cv, base), cv.value, cv.style in ("|", ">"))
+
+
+def _is_card_list(seq: yaml.SequenceNode, keys: Keys) -> bool:
+    items = seq.value
+    return bool(items) and all(
+        isinstance(i, yaml.MappingNode)
+        and any(isinstance(k, yaml.ScalarNode) and k.value in keys.card_fields for k, _ in i.value)
+        for i in items
+    )
+
+
+PLAIN_UNSAFE = re.compile(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`]|: | #|\s$|^$|[\x00-\x1f\x7f]")
+
+
+def _yaml_encode(original: str, value: str, prefix: str) -> str:
+    if not original.startswith(("'", '"')) and prefix == "" and not PLAIN_UNSAFE.search(value):
+        candidate = value
+    elif original.startswith("'") and "\n" not in value and "'" not in value:
+        candidate = f"'{value}'"
+    else:
+        candidate = json.dumps(value, ensure_ascii=False)
+    if prefix:  # block scalar content: keep the block, indent new lines
+        return value.replace("\n", "\n" + prefix)
+    try:
+        ok = yaml.safe_load(f"k: {candidate}") == {"k": value}
+    except yaml.YAMLError:
+        ok = False
+    return candidate if ok else json.dumps(value, ensure_ascii=False)
+
+
+# -- TOML ---------------------------------------------------------------------
+
+TOML_TABLE = re.compile(r"^[ \t]*(\[\[?)[ \t]*([A-Za-z0-9_.\"' -]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$")
+TOML_PAIR = re.compile(r"^[ \t]*([A-Za-z0-9_-]+|\"[^\"]*\")[ \t]*=[ \t]*")
+TOML_STRING = re.compile(r'"(?:[^"\\\r\n]|\\.)*"|\'[^\'\r\n]*\'')
+
+
+def _toml_values(text: str, fm: FrontMatter, path: str, keys: Keys) -> Iterator[tuple]:
+    body = text[fm.body.start : fm.body.end]
+    try:
+        data = tomllib.loads(body.replace("\r\n", "\n"))
+    except tomllib.TOMLDecodeError as exc:
+        line = _line_of(text, fm.body.start) + (getattr(exc, "lineno", 1) or 1) - 1
+        raise Docl10nError(path, line, f"invalid TOML front matter: {str(exc).split(' (at')[0]}") from None
+    table: tuple = ()
+    counters: dict[tuple, int] = {}
+    for m in LINE.finditer(text, fm.body.start):
+        if m.start() >= fm.body.end:
+            break
+        line = m.group().rstrip("\r\n")
+        if t := TOML_TABLE.match(line):
+            name = tuple(p.strip().strip("\"'") for p in t.group(2).split("."))
+            if t.group(1) == "[[":
+                counters[name] = counters.get(name, -1) + 1
+                table = (*name, counters[name])
+            else:
+                table = name
+            continue
+        pair = TOML_PAIR.match(line)
+        if not pair:
+            continue
+        key = pair.group(1).strip('"')
+        s = TOML_STRING.match(line, pair.end())
+        if not s:
+            continue
+        wanted = (not table and key in keys.scalars) or (
+            table and isinstance(table[-1], int) and key in keys.card_fields
+        )
+        here = (*table, key)
+        value = _lookup(data, here)
+        if wanted and isinstance(value, str) and here[0] not in NEVER:
+            yield (here, m.start() + s.start(), m.start() + s.end(), value, False)
+
+
+def _lookup(data: object, key: tuple) -> object:
+    for k in key:
+        try:
+            data = data[k]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _toml_encode(original: str, value: str) -> str:
+    if original.startswith("'") and "'" not in value and not re.search(r"[\x00-\x1f\x7f]", value):
+        return f"'{value}'"
+    return json.dumps(value, ensure_ascii=False)
+
+
+# -- JSON ---------------------------------------------------------------------
+
+
+def _json_values(text: str, fm: FrontMatter, path: str, keys: Keys) -> Iterator[tuple]:
+    data = json.loads(text[fm.body.start : fm.body.end])
+    for key in keys.scalars:
+        value = data.get(key) if isinstance(data, dict) else None
+        if not isinstance(value, str):
+            continue
+        m = re.search(r'"' + re.escape(key) + r'"\s*:\s*("(?:[^"\\]|\\.)*")', text[: fm.body.end])
+        if m and json.loads(m.group(1)) == value:
+            yield ((key,), m.start(1), m.end(1), value, False)
+
+
+# -- writing ------------------------------------------------------------------
+
+
+def encode(syntax: str, original: str, value: str, prefix: str) -> str:
+    """The text that replaces ``original`` so the value reads back as ``value``."""
+    if syntax == "yaml":
+        return _yaml_encode(original, value, prefix)
+    if syntax == "toml":
+        return _toml_encode(original, value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def values(text: str, fm: FrontMatter, path: str, keys: Keys = Keys()) -> dict[tuple, str]:
+    """Translatable values by key, as the syntax's own parser reads them."""
+    return {u.key: u.msgid for u in units(text, fm, path, keys)}
+
+
+def set_flag(text: str, fm: FrontMatter, name: str, eol: str) -> str:
+    """Set ``name`` to true in the front matter, adding the key when absent."""
+    body = text[fm.body.start : fm.body.end]
+    if fm.syntax == "json":
+        m = re.search(r'"' + re.escape(name) + r'"\s*:\s*(true|false|"[^"]*")', body)
+        if m:
+            return text[: fm.body.start + m.start(1)] + "true" + text[fm.body.start + m.end(1) :]
+        close = text.rfind("}", 0, fm.body.end)
+        head = text[:close].rstrip()
+        sep = "" if head.endswith("{") else ","
+        return f'{head}{sep}{eol}  "{name}": true{eol}' + text[close:]
+    pattern = (
+        rf"^({re.escape(name)}[ \t]*:[ \t]*)([^\r\n#]*?)([ \t]*(?:#[^\r\n]*)?)$"
+        if fm.syntax == "yaml"
+        else rf"^({re.escape(name)}[ \t]*=[ \t]*)([^\r\n#]*?)([ \t]*(?:#[^\r\n]*)?)$"
+    )
+    m = re.search(pattern, body, re.M)
+    if m:
+        start, end = fm.body.start + m.start(2), fm.body.start + m.end(2)
+        return text[:start] + "true" + text[end:]
+    line = f"{name}: true" if fm.syntax == "yaml" else f"{name} = true"
+    at = fm.body.end
+    if fm.syntax == "toml" and (t := re.search(r"^[ \t]*\[", body, re.M)):
+        at = fm.body.start + t.start()
+    if at > 0 and text[at - 1] not in "\r\n":
+        line = eol + line
+    return text[:at] + line + eol + text[at:]
+
+
+def check(text: str, fm: FrontMatter, path: str) -> None:
+    """Raise if the front matter no longer parses."""
+    body = text[fm.body.start : fm.body.end]
+    try:
+        if fm.syntax == "yaml":
+            yaml.safe_load(body)
+        elif fm.syntax == "toml":
+            tomllib.loads(body.replace("\r\n", "\n"))
+        else:
+            json.loads(body)
+    except (yaml.YAMLError, tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise Docl10nError(path, 1, f"front matter no longer parses: {exc}") from None

@@ -1,0 +1,118 @@
+"""Shared value types passed between stages.
+
+Every stage takes and returns these frozen dataclasses, so a stage can be
+tested alone and no stage reaches into another's third-party objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open range of character offsets into a page's decoded text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span {self.start}..{self.end}")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One translatable string of a page and where it stands.
+
+    ``msgid`` is the text as written, soft line breaks collapsed to spaces.
+    ``span`` covers the text in the page that a translation replaces;
+    ``kind`` says what the text is (``heading``, ``paragraph``,
+    ``table cell``, ``front matter title``, ``card description`` ...).
+    ``prefix`` is what a new line inside the unit must start with (``> ``,
+    list indentation), ``inline`` is true where a translation must stay on
+    one line (headings, table cells, front matter values).
+    """
+
+    msgid: str
+    kind: str
+    line: int
+    span: Span
+    msgctxt: str | None = None
+    prefix: str = ""
+    inline: bool = False
+    key: tuple[str | int, ...] = ()
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The front matter block of a page: its syntax and where it stands."""
+
+    syntax: str  # "yaml", "toml" or "json"
+    span: Span  # the whole block, fences and final line break included
+    body: Span  # the text between the fences
+
+
+@dataclass(frozen=True)
+class Page:
+    """A source page cut into units. ``text`` is decoded, BOM removed."""
+
+    path: str
+    text: str
+    bom: bool
+    units: tuple[Unit, ...]
+    front_matter: FrontMatter | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong, located. ``line`` is 1-based, 0 when unknown."""
+
+    path: str
+    line: int
+    message: str
+    check: str = ""
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        tag = f" [{self.check}]" if self.check else ""
+        return f"{where}:{tag} {self.message}"
+
+
+class Docl10nError(Exception):
+    """An error in the user's input, located at ``path:line``."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(message)
+        self.problem = Problem(path=str(path), line=line, message=message)
+
+    def __str__(self) -> str:
+        return str(self.problem)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Message and word counts; translated + fuzzy + untranslated = total."""
+
+    name: str
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    obsolete: int = 0
+    words_total: int = 0
+    words_translated: int = 0
+    words_fuzzy: int = 0
+    children: tuple["Coverage", ...] = field(default=(), compare=False)
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+    @property
+    def words_percent(self) -> float:
+        return 100.0 * self.words_translated / self.words_total if self.words_total else 100.0

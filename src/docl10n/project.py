@@ -1,0 +1,197 @@
+"""Project configuration and the mapping source <-> template <-> catalog <-> output.
+
+Everything here is about paths: where things live, that they stay inside
+the project, and that a write is atomic (a temporary file, then a rename),
+so an interrupted run leaves the old file or the new one, never half.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from babel.core import get_global
+
+from .frontmatter import Keys
+from .model import Docl10nError
+from .rebuild import DEFAULT_ATTRIBUTION
+from .segment import DEFAULT_ATTRIBUTION as ATTRIBUTION_MARKERS
+
+CONFIG_NAME = "docl10n.toml"
+CJK_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan", "Kore", "Hira", "Kana", "Hang"})
+LAYOUTS = ("tree", "hugo-dir", "hugo-suffix")
+
+
+@dataclass(frozen=True)
+class Config:
+    """What ``docl10n.toml`` says, with defaults for everything."""
+
+    root: Path
+    source: str = "source"
+    locales: str = "locales"
+    build: str = "build"
+    project: str = "docs"
+    keys: Keys = Keys()
+    base_url: str | None = None
+    strip_prefixes: tuple[str, ...] = ()
+    attribution_markers: tuple[str, ...] = ATTRIBUTION_MARKERS
+    attribution_templates: dict[str, str] = field(default_factory=dict)
+    attribution_locales: tuple[str, ...] | None = None  # None: every CJK locale
+    language_codes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def source_dir(self) -> Path:
+        return self.root / self.source
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.root / self.locales
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.locales_dir / "templates"
+
+    def template_path(self, rel: str) -> Path:
+        return self.templates_dir / PurePosixPath(rel).with_suffix(".pot")
+
+    def catalog_path(self, locale: str, rel: str) -> Path:
+        return self.locales_dir / locale / PurePosixPath(rel).with_suffix(".po")
+
+    def reference(self, rel: str) -> str:
+        """How ``#:`` comments and messages name a source page."""
+        return str(PurePosixPath(self.source) / rel)
+
+    def output_dir(self, locale: str, out: Path | None = None) -> Path:
+        return out if out is not None else self.root / self.build / locale
+
+    def attribution_template(self, locale: str) -> str | None:
+        if locale in self.attribution_templates:
+            return self.attribution_templates[locale] or None
+        if self.attribution_locales is not None:
+            return DEFAULT_ATTRIBUTION if locale in self.attribution_locales else None
+        return DEFAULT_ATTRIBUTION if is_cjk(locale) else None
+
+
+def _inside(root: Path, value: str, what: str, config_path: Path) -> str:
+    if not isinstance(value, str) or not value or Path(value).is_absolute() or ".." in PurePosixPath(value).parts:
+        raise Docl10nError(str(config_path), 0, f"{what} must be a relative path inside the project, not {value!r}")
+    return value
+
+
+def load(root: Path) -> Config:
+    """Read ``docl10n.toml`` under ``root`` if there is one."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return Config(root=root)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "lineno", 0) or 0
+        raise Docl10nError(str(path.name), line, f"invalid configuration: {str(exc).split(' (at')[0]}") from None
+    fm = data.get("front_matter", {})
+    att = data.get("attribution", {})
+    try:
+        return Config(
+            root=root,
+            source=_inside(root, data.get("source", "source"), "source", path),
+            locales=_inside(root, data.get("locales", "locales"), "locales", path),
+            build=_inside(root, data.get("build", "build"), "build", path),
+            project=str(data.get("project", "docs")),
+            keys=Keys(
+                scalars=tuple(fm.get("keys", Keys.scalars)),
+                card_fields=tuple(fm.get("card_fields", Keys.card_fields)),
+            ),
+            base_url=att.get("base_url"),
+            strip_prefixes=tuple(att.get("strip_prefixes", ())),
+            attribution_markers=tuple(att.get("markers", ATTRIBUTION_MARKERS)),
+            attribution_templates=dict(att.get("templates", {})),
+            attribution_locales=tuple(att["locales"]) if "locales" in att else None,
+            language_codes=dict(data.get("language_codes", {})),
+        )
+    except (TypeError, AttributeError) as exc:
+        raise Docl10nError(path.name, 0, f"invalid configuration: {exc}") from None
+
+
+def source_pages(config: Config) -> list[str]:
+    """Relative paths of the Markdown pages under the source folder, sorted.
+
+    Links that lead outside the source folder are left out, so a page can
+    never make docl10n read elsewhere.
+    """
+    base = config.source_dir
+    if not base.is_dir():
+        return []
+    real = base.resolve()
+    pages = []
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and (Path(dirpath) / d).resolve().is_relative_to(real))
+        for name in filenames:
+            p = Path(dirpath) / name
+            if name.endswith(".md") and p.resolve().is_relative_to(real) and p.is_file():
+                pages.append(p.relative_to(base).as_posix())
+    return sorted(pages)
+
+
+def template_pages(config: Config) -> list[str]:
+    """Relative page paths (``.md``) that have a template."""
+    base = config.templates_dir
+    if not base.is_dir():
+        return []
+    return sorted(p.relative_to(base).with_suffix(".md").as_posix() for p in base.rglob("*.pot") if p.is_file())
+
+
+def is_cjk(locale: str) -> bool:
+    """True for locales written in Chinese, Japanese or Korean script, by CLDR's likely subtags."""
+    likely = get_global("likely_subtags")
+    tag = locale.replace("-", "_")
+    parts = tag.split("_")
+    for candidate in (tag, parts[0]):
+        full = likely.get(candidate) or likely.get(candidate.lower())
+        if full:
+            return any(p in CJK_SCRIPTS for p in full.split("_")) or any(p in CJK_SCRIPTS for p in parts)
+    return any(p in CJK_SCRIPTS for p in parts)
+
+
+def page_url(config: Config, rel: str) -> str | None:
+    """The page's public URL by Hugo's permalink rules, when ``base_url`` is set."""
+    if not config.base_url:
+        return None
+    path = PurePosixPath(rel)
+    for prefix in ("content/", *config.strip_prefixes):
+        text = path.as_posix()
+        if text.startswith(prefix):
+            path = PurePosixPath(text[len(prefix) :])
+    parts = list(path.parent.parts) if path.stem in ("_index", "index") else [*path.parent.parts, path.stem]
+    tail = "/".join(p.lower() for p in parts if p not in ("", "."))
+    return config.base_url.rstrip("/") + "/" + (tail + "/" if tail else "")
+
+
+def read_bytes(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def atomic_write(path: Path, data: bytes) -> bool:
+    """Write ``data`` unless the file already holds it; True when written."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return True

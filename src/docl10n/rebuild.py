@@ -1,0 +1,175 @@
+"""Splice translations into a page, then verify before anything is written.
+
+A built page is the source page with each translated unit's characters
+replaced; every other character is copied. After splicing, the body is
+parsed again: a unit whose translation changes the page's block structure
+(a stray ``#``, a fence) is put back in the source language and reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from . import frontmatter
+from .catalog import Translation
+from .model import Docl10nError, FrontMatter, Page, Problem, Span, Unit
+from .segment import LINE_BREAK, block_signature
+
+UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
+DEFAULT_ATTRIBUTION = "> 原文：[{url}]({url})\n>\n> 收录该文档的时间：`{timestamp}`"
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The original-source block a localized page opens with."""
+
+    url: str
+    timestamp: str
+    template: str = DEFAULT_ATTRIBUTION
+    markers: tuple[str, ...] = ("> 原文", ">原文")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    include_fuzzy: bool = False
+    cjk: bool = False
+    attribution: Attribution | None = None
+
+
+@dataclass(frozen=True)
+class Built:
+    """A localized page, ready to write, and what was kept in the source language."""
+
+    data: bytes
+    translated: int
+    total: int
+    problems: tuple[Problem, ...] = ()
+
+
+Checker = Callable[[Unit, str], list[str]]
+
+
+def _eol(text: str) -> str:
+    m = LINE_BREAK.search(text)
+    return m.group() if m else "\n"
+
+
+def _replacement(page: Page, unit: Unit, msgstr: str, eol: str) -> str:
+    original = page.text[unit.span.start : unit.span.end]
+    if unit.key and page.front_matter:
+        value = msgstr if not unit.inline else " ".join(msgstr.split("\n"))
+        return frontmatter.encode(page.front_matter.syntax, original, value, unit.prefix)
+    if unit.inline:
+        text = " ".join(msgstr.split("\n"))
+        if unit.kind.startswith("table"):
+            text = UNESCAPED_PIPE.sub(r"\1\\|", text)
+        return text
+    return (eol + unit.prefix).join(msgstr.split("\n"))
+
+
+def _apply(text: str, edits: dict[Unit, str]) -> str:
+    out, pos = [], 0
+    for unit in sorted(edits, key=lambda u: u.span.start):
+        out.append(text[pos : unit.span.start])
+        out.append(edits[unit])
+        pos = unit.span.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _body(page: Page, text: str) -> str:
+    return text[page.front_matter.span.end :] if page.front_matter else text
+
+
+def _verify(page: Page, edits: dict[Unit, str], wanted: dict[Unit, str]) -> tuple[dict[Unit, str], list[Unit]]:
+    """Drop the edits that change the block structure or do not read back from the front matter."""
+    rejected: list[Unit] = []
+    fm = page.front_matter
+    fm_edits = {u: r for u, r in edits.items() if u.key}
+    if fm and fm_edits:
+        for unit, repl in fm_edits.items():
+            alone = _apply(page.text, {unit: repl})
+            try:
+                got = frontmatter.values(alone, _shifted(fm, unit, repl), page.path).get(unit.key)
+            except Docl10nError:
+                got = None
+            if got != " ".join(wanted[unit].split()):
+                rejected.append(unit)
+    body_edits = {u: r for u, r in edits.items() if not u.key}
+    if body_edits:
+        source = block_signature(_body(page, page.text))
+        if block_signature(_body(page, _apply(page.text, body_edits))) != source:
+            bad = [u for u in body_edits if block_signature(_body(page, _apply(page.text, {u: body_edits[u]}))) != source]
+            rest = {u: r for u, r in body_edits.items() if u not in bad}
+            if block_signature(_body(page, _apply(page.text, rest))) != source:
+                bad = list(body_edits)
+            rejected += bad
+    return {u: r for u, r in edits.items() if u not in rejected}, rejected
+
+
+def _shifted(fm: FrontMatter, unit: Unit, repl: str) -> FrontMatter:
+    """The front matter block after one value is replaced."""
+    delta = len(repl) - (unit.span.end - unit.span.start)
+    return FrontMatter(fm.syntax, Span(fm.span.start, fm.span.end + delta), Span(fm.body.start, fm.body.end + delta))
+
+
+def _attribution(text: str, page: Page, att: Attribution, eol: str) -> str:
+    at = page.front_matter.span.end if page.front_matter else 0
+    body = text[at:]
+    if body.lstrip("\r\n").startswith(att.markers):
+        return text
+    block = att.template.format(url=att.url, timestamp=att.timestamp).replace("\n", eol)
+    lead = eol if at > 0 else ""
+    gap = "" if body.startswith(("\n", "\r")) else eol
+    return text[:at] + lead + block + eol + gap + body
+
+
+def splice(
+    page: Page,
+    lookup: Mapping[tuple[str | None, str], Translation],
+    options: BuildOptions = BuildOptions(),
+    checker: Checker | None = None,
+) -> Built:
+    """The localized page: translations spliced in, verified, flags and attribution added."""
+    eol = _eol(page.text)
+    edits: dict[Unit, str] = {}
+    wanted: dict[Unit, str] = {}
+    problems: list[Problem] = []
+    translated = 0
+    for unit in page.units:
+        t = lookup.get((unit.msgctxt, unit.msgid))
+        if t is None or not t.msgstr or (t.fuzzy and not options.include_fuzzy):
+            continue
+        translated += 1
+        if t.msgstr == unit.msgid:
+            continue
+        reasons = checker(unit, t.msgstr) if checker else []
+        if reasons:
+            problems.append(Problem(page.path, unit.line, f"unit kept in source language: {'; '.join(reasons)}"))
+            translated -= 1
+            continue
+        edits[unit] = _replacement(page, unit, t.msgstr, eol)
+        wanted[unit] = t.msgstr
+    edits, rejected = _verify(page, edits, wanted)
+    for unit in rejected:
+        translated -= 1
+        problems.append(
+            Problem(page.path, unit.line, "unit kept in source language: translation changes the page structure")
+        )
+    text = _apply(page.text, edits)
+    if options.cjk:
+        text = _cjk_flag(text, page, eol)
+    if options.attribution is not None:
+        fresh = frontmatter.split(text, page.path) if page.front_matter or options.cjk else None
+        text = _attribution(text, Page(page.path, text, page.bom, (), fresh), options.attribution, eol)
+    data = ("\ufeff" if page.bom else "") + text
+    return Built(data.encode("utf-8"), translated, len(page.units), tuple(problems))
+
+
+def _cjk_flag(text: str, page: Page, eol: str) -> str:
+    fm = frontmatter.split(text, page.path)
+    if fm is None:
+        return f"---{eol}isCJKLanguage: true{eol}---{eol}" + text
+    return frontmatter.set_flag(text, fm, "isCJKLanguage", eol)

@@ -1,0 +1,276 @@
+"""Markdown body -> translatable units with exact spans.
+
+The only importer of markdown-it-py. Tokens carry line ranges only, so the
+block rules that produce text (paragraph, headings, tables) are wrapped to
+record markdown-it's own per-line content offsets while it parses: container
+prefixes (``> ``, list indentation) are then known exactly, the way the
+parser saw them, without a second hand-written parser.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import MD_TRIM_CHARS
+from markdown_it.rules_block.state_block import StateBlock
+
+from . import frontmatter
+from .model import Docl10nError, Page, Span, Unit
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+LETTER = re.compile(r"[^\W\d_]")
+SHORTCODE_ONLY = re.compile(r"^\s*(\{\{[<%].*?[%>]\}\}\s*)+$", re.S)
+ADMONITION = re.compile(r"\[![A-Za-z]+\][ \t]*")
+DEFAULT_ATTRIBUTION = ("原文", "收录该文档的时间")
+_RECORDED = ("paragraph", "heading", "lheading", "table")
+
+
+def _recording(name: str, rule: Callable[..., bool]) -> Callable[..., bool]:
+    """Wrap a block rule so its opening token remembers each line's content range."""
+
+    def wrapped(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        first = len(state.tokens)
+        ok = rule(state, start, end, silent)
+        if ok and not silent and first < len(state.tokens):
+            state.tokens[first].meta["lines"] = [
+                (line, state.bMarks[line] + state.tShift[line], state.eMarks[line])
+                for line in range(start, state.line)
+            ]
+        return ok
+
+    wrapped.__name__ = name
+    return wrapped
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+    for rule in md.block.ruler.__rules__:
+        if rule.name in _RECORDED:
+            md.block.ruler.at(rule.name, _recording(rule.name, rule.fn), {"alt": list(rule.alt)})
+    return md
+
+
+MD = _parser()
+SIGNATURE_MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+
+
+def block_signature(body: str) -> tuple[tuple[str, str, int], ...]:
+    """The block structure of a Markdown body, inline content left out."""
+    return tuple((t.type, t.tag, t.level) for t in SIGNATURE_MD.parse(body) if t.type != "inline")
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """Maps offsets of markdown-it's normalised text back to the original."""
+
+    norm_starts: tuple[int, ...]
+    orig_starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> "_Lines":
+        orig, norm, removed = [0], [0], 0
+        for m in LINE_BREAK.finditer(text):
+            removed += m.end() - m.start() - 1
+            orig.append(m.end())
+            norm.append(m.end() - removed)
+        return cls(tuple(norm), tuple(orig))
+
+    def orig(self, pos: int) -> int:
+        line = bisect_right(self.norm_starts, pos) - 1
+        return self.orig_starts[line] + pos - self.norm_starts[line]
+
+
+def _strip(src: str, start: int, end: int) -> tuple[int, int]:
+    """Narrow ``start..end`` to what markdown-it's trim keeps."""
+    while start < end and src[start] in MD_TRIM_CHARS:
+        start += 1
+    while end > start and src[end - 1] in MD_TRIM_CHARS:
+        end -= 1
+    return start, end
+
+
+def continuation_prefix(first_line_prefix: str) -> str:
+    """What a new line inside a unit starts with: quote marks kept, markers blanked."""
+    return "".join(c if c in "> \t" else " " for c in first_line_prefix)
+
+
+def split_cells(src: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cell ranges of a table row, split on unescaped pipes as markdown-it does."""
+    start, end = _strip(src, start, end)
+    bounds, cell, escaped = [], start, False
+    for pos in range(start, end):
+        ch = src[pos]
+        if ch == "|" and not escaped:
+            bounds.append((cell, pos))
+            cell = pos + 1
+        escaped = ch == "\\"
+    bounds.append((cell, end))
+    if bounds and bounds[0][0] == bounds[0][1]:
+        bounds.pop(0)
+    if bounds and bounds[-1][0] == bounds[-1][1]:
+        bounds.pop()
+    return [_strip(src, a, b) for a, b in bounds]
+
+
+@dataclass(frozen=True)
+class _Block:
+    kind: str
+    lines: tuple[tuple[int, int, int], ...]  # (line, start, end) in normalised text
+    inline: bool
+
+
+class _Segmenter:
+    def __init__(self, body: str, line_offset: int, attribution: tuple[str, ...]) -> None:
+        self.body = body
+        self.map = _Lines.of(body)
+        self.line_offset = line_offset
+        self.attribution = attribution
+        self.src = ""
+
+    def units(self, base: int) -> Iterator[Unit]:
+        env: dict = {}
+        state_tokens = MD.parse(self.body, env)
+        self.src = LINE_BREAK.sub("\n", self.body).replace("\0", "\ufffd")
+        containers: list[str] = []
+        for i, tok in enumerate(state_tokens):
+            if tok.type in ("blockquote_open", "list_item_open"):
+                containers.append(tok.type)
+            elif tok.type in ("blockquote_close", "list_item_close"):
+                containers.pop()
+            lines = tok.meta.get("lines") if tok.meta else None
+            if not lines or tok.nesting != 1:
+                continue
+            if tok.type == "table_open":
+                yield from self._table(lines, base)
+                continue
+            if tok.type == "heading_open":
+                if tok.markup.startswith("#"):
+                    yield from self._atx(lines[0], tok.markup, state_tokens[i + 1].content, base)
+                    continue
+                block = _Block("heading", tuple(lines[:-1]), True)
+            else:
+                kind = "paragraph"
+                if containers and containers[-1] == "list_item_open":
+                    kind = "list item"
+                elif containers:
+                    kind = "block quote"
+                block = _Block(kind, tuple(lines), False)
+            yield from self._text(block, base, "blockquote_open" in containers)
+
+    def _unit(self, msgid: str, kind: str, start: int, end: int, inline: bool, base: int) -> Unit | None:
+        if not LETTER.search(msgid) or SHORTCODE_ONLY.match(msgid):
+            return None
+        ostart = self.map.orig(start)
+        line_start = self.map.orig_starts[bisect_right(self.map.orig_starts, ostart) - 1]
+        line = bisect_right(self.map.orig_starts, ostart) + self.line_offset
+        prefix = continuation_prefix(self.body[line_start:ostart])
+        return Unit(
+            msgid=msgid,
+            kind=kind,
+            line=line,
+            span=Span(base + ostart, base + self.map.orig(end)),
+            prefix=prefix,
+            inline=inline,
+        )
+
+    def _atx(self, line: tuple[int, int, int], markup: str, content: str, base: int) -> Iterator[Unit]:
+        _, start, end = line
+        if not content:
+            return
+        pos = self.src.find(content, start + len(markup), end)
+        if pos >= 0 and (u := self._unit(content, "heading", pos, pos + len(content), True, base)):
+            yield u
+
+    def _table(self, lines: list[tuple[int, int, int]], base: int) -> Iterator[Unit]:
+        columns = 0
+        for n, (_, start, end) in enumerate(lines):
+            if n == 1:
+                continue
+            cells = split_cells(self.src, start, end)
+            if n == 0:
+                columns = len(cells)
+            for a, b in cells[:columns]:
+                kind = "table header" if n == 0 else "table cell"
+                if a < b and (u := self._unit(self.src[a:b], kind, a, b, True, base)):
+                    yield u
+
+    def _text(self, block: _Block, base: int, quoted: bool) -> Iterator[Unit]:
+        kind = block.kind
+        ranges = [(*_strip(self.src, s, e), e) for _, s, e in block.lines]
+        if quoted and ranges and (m := ADMONITION.match(self.src, ranges[0][0], ranges[0][1])):
+            ranges[0] = (m.end(), *ranges[0][1:])
+            kind = "admonition"
+        while ranges and (ranges[0][0] == ranges[0][1] or SHORTCODE_ONLY.match(self.src[slice(*ranges[0][:2])])):
+            ranges.pop(0)
+        while ranges and SHORTCODE_ONLY.match(self.src[slice(*ranges[-1][:2])]):
+            ranges.pop()
+        if not ranges:
+            return
+        pieces = []
+        for k, (s, e, raw_end) in enumerate(ranges):
+            text = self.src[s:e]
+            if k == len(ranges) - 1:
+                pieces.append(text)
+            elif block.inline:
+                pieces.append(text + " ")
+            elif raw_end - e >= 2 and self.src[e:raw_end].startswith("  "):
+                pieces.append(self.src[s:raw_end] + "\n")
+            elif text.endswith("\\"):
+                pieces.append(text + "\n")
+            else:
+                pieces.append(text + " ")
+        msgid = "".join(pieces)
+        if quoted and msgid.startswith(self.attribution):
+            return
+        if u := self._unit(msgid, kind, ranges[0][0], ranges[-1][1], block.inline, base):
+            yield u
+
+
+def segment_body(
+    body: str, *, base: int = 0, line_offset: int = 0, attribution: tuple[str, ...] = DEFAULT_ATTRIBUTION
+) -> list[Unit]:
+    """Units of a Markdown body. ``base`` and ``line_offset`` place it in its page."""
+    return list(_Segmenter(body, line_offset, attribution).units(base))
+
+
+def decode(data: bytes, path: str) -> str:
+    """Decode a page's bytes as UTF-8, line endings untouched; errors are located."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise Docl10nError(path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+
+
+def parse_page(
+    text: str,
+    path: str,
+    keys: frontmatter.Keys = frontmatter.Keys(),
+    attribution: tuple[str, ...] = DEFAULT_ATTRIBUTION,
+) -> Page:
+    """Cut a decoded page into units: front matter values first, then the body."""
+    bom = text.startswith("\ufeff")
+    if bom:
+        text = text[1:]
+    fm = frontmatter.split(text, path)
+    found = frontmatter.units(text, fm, path, keys) if fm else []
+    start = fm.span.end if fm else 0
+    line_offset = len(LINE_BREAK.findall(text, 0, start))
+    found += segment_body(text[start:], base=start, line_offset=line_offset, attribution=attribution)
+    return Page(path=path, text=text, bom=bom, units=tuple(_contexts(found)), front_matter=fm)
+
+
+def _contexts(units: list[Unit]) -> Iterator[Unit]:
+    """Give card strings a msgctxt where the same English also plays another role."""
+    roles: dict[str, set[bool]] = {}
+    for u in units:
+        roles.setdefault(u.msgid, set()).add(u.kind.startswith("card "))
+    for u in units:
+        if u.kind.startswith("card ") and len(roles[u.msgid]) > 1:
+            yield replace(u, msgctxt=u.kind.split(" (")[0])
+        else:
+            yield u
