@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import pipeline, project
+from . import capture, pipeline, project
 from .coverage import combine
 from .model import Coverage, Docl10nError, Problem
 
@@ -206,4 +206,37 @@ def stats(locales: tuple[str, ...], fmt: str, fail_under: float | None, root: Pa
     for b in below:
         click.echo(f"stats: {b}", err=True)
     if errors or below:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("captures", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the clean pages.")
+@click.option("--utc-offset", default="+08:00", show_default=True, help="Offset written in the page date.")
+@click.option("--weight", default=1, show_default=True, help="Front matter weight of the new pages.")
+def ingest(captures: tuple[Path, ...], out: Path, utc_offset: str, weight: int) -> None:
+    """Turn scraped page captures into clean source pages.
+
+    Reads the crawler header (URL, Scraped time), drops the site chrome,
+    splits card headings into title and description, and writes each page
+    in the mirror's form (TOML front matter, attribution block) under OUT at
+    the path of its URL. A capture with a bad header is reported; the rest
+    are still written.
+    """
+    try:
+        options = capture.CaptureOptions(utc_offset=utc_offset, weight=weight)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    errors = written = 0
+    for path in captures:
+        try:
+            page = capture.ingest_file(path, options)
+        except Docl10nError as exc:
+            errors += _report([exc.problem])
+            continue
+        if project.atomic_write(out / page.relpath, page.text.encode("utf-8")):
+            written += 1
+        click.echo(f"{path} -> {out / page.relpath}")
+    click.echo(f"ingest: {written} pages written, {errors} captures refused")
+    if errors:
         sys.exit(1)

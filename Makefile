@@ -1,0 +1,38 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+LOCALE ?= zh_CN
+
+.PHONY: setup run test bench system-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## run: extract -> update -> build -> stats on the bundled site
+run: setup
+	$(BIN)/docl10n extract
+	$(BIN)/docl10n update -l $(LOCALE)
+	$(BIN)/docl10n build -l $(LOCALE)
+	$(BIN)/docl10n stats -l $(LOCALE)
+	@echo "Localized pages are in build/$(LOCALE)/"
+
+## system-deps: GNU gettext (msgfmt, msgcat) for the catalog tests, when missing
+system-deps:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
+	  else echo "note: install GNU gettext (msgfmt) to run every test"; fi; }
+
+## test: set up and run the whole suite
+test: setup system-deps
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .hypothesis
