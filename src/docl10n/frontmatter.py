@@ -44,7 +44,7 @@ def split(text: str, path: str) -> FrontMatter | None:
             if m.group().rstrip("\r\n").rstrip(" \t") == fence:
                 return FrontMatter(FENCES[fence], Span(0, m.end()), Span(first.end(), m.start()))
         raise Docl10nError(path, 1, f"front matter opened with {fence} is never closed")
-    if text.startswith("{"):
+    if re.match(r'\{\s*["}]', text):  # not a page opening with a {{< shortcode >}}
         try:
             _, end = json.JSONDecoder().raw_decode(text)
         except json.JSONDecodeError as exc:

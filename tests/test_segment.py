@@ -1,0 +1,163 @@
+"""The segmenter: which text becomes a unit, and exactly where it stands."""
+
+from __future__ import annotations
+
+import pytest
+
+from docl10n.model import Docl10nError
+from docl10n.segment import block_signature, decode, parse_page, segment_body
+
+
+def units(text: str):
+    return parse_page(text, "page.md").units
+
+
+def msgids(text: str) -> list[str]:
+    return [u.msgid for u in units(text)]
+
+
+def test_span_covers_exactly_the_text_a_translation_replaces():
+    text = "# Title\n\nSome *text*\nwrapped here.\n"
+    for u in units(text):
+        assert text[u.span.start : u.span.end] in ("Title", "Some *text*\nwrapped here.")
+    assert msgids(text) == ["Title", "Some *text* wrapped here."]
+
+
+def test_kinds_and_lines():
+    text = "---\ntitle: T\n---\n\n## Head\n\npara\n\n- item\n\n> quote\n\n| a | b |\n|---|---|\n| c | d |\n"
+    got = [(u.msgid, u.kind, u.line) for u in units(text)]
+    assert got == [
+        ("T", "front matter title", 2),
+        ("Head", "heading", 5),
+        ("para", "paragraph", 7),
+        ("item", "list item", 9),
+        ("quote", "block quote", 11),
+        ("a", "table header", 13),
+        ("b", "table header", 13),
+        ("c", "table cell", 15),
+        ("d", "table cell", 15),
+    ]
+
+
+def test_not_extracted():
+    text = (
+        "```sh\ndocker run hello\n```\n\n    indented code\n\n<div>html block</div>\n\n<!-- comment -->\n\n"
+        '{{< grid items="x" >}}\n\n[ref]: https://example.com\n\n'
+        "> 原文：[https://x/](https://x/)\n>\n> 收录该文档的时间：`2024-10-23T14:54:35+08:00`\n\n"
+        "1234\n\nKept.\n"
+    )
+    assert msgids(text) == ["Kept."]
+
+
+def test_admonition_marker_stays_out_of_the_msgid():
+    text = "> [!NOTE]\n> Read this\n> carefully.\n\n> [!TIP]\n>\n> Alone.\n"
+    got = units(text)
+    assert [u.msgid for u in got] == ["Read this carefully.", "Alone."]
+    assert got[0].kind == "admonition"
+    assert text[got[0].span.start : got[0].span.end] == "Read this\n> carefully."
+
+
+def test_shortcode_lines_are_trimmed_from_a_paragraph():
+    text = '{{< tab name="CLI" >}}\nRun the command.\n{{< /tab >}}\n'
+    (u,) = units(text)
+    assert u.msgid == "Run the command."
+    assert text[u.span.start : u.span.end] == "Run the command."
+
+
+def test_identical_strings_keep_every_occurrence_as_units():
+    assert msgids("Same.\n\nSame.\n") == ["Same.", "Same."]
+
+
+def test_heading_closing_sequence_is_not_part_of_the_msgid():
+    (u,) = units("## Title ##\n")
+    assert u.msgid == "Title"
+
+
+def test_setext_heading():
+    text = "Big\ntitle\n===\n"
+    (u,) = units(text)
+    assert (u.msgid, u.kind, u.inline) == ("Big title", "heading", True)
+    assert text[u.span.start : u.span.end] == "Big\ntitle"
+
+
+def test_hard_breaks_survive_in_the_msgid():
+    assert msgids("one  \ntwo\\\nthree\nfour\n") == ["one  \ntwo\\\nthree four"]
+
+
+def test_nested_list_in_quote_has_the_container_prefix():
+    text = "> - item one\n>   continues\n>   - nested\n"
+    got = units(text)
+    assert [u.msgid for u in got] == ["item one continues", "nested"]
+    assert got[0].prefix == ">   "
+    assert text[got[0].span.start : got[0].span.end] == "item one\n>   continues"
+
+
+def test_table_cells_keep_escaped_pipes_as_written():
+    text = "| a | b |\n|---|---|\n| `x \\| y` | c \\| d |\n"
+    assert msgids(text) == ["a", "b", "`x \\| y`", "c \\| d"]
+
+
+def test_table_row_with_more_cells_than_the_header_ignores_the_extra():
+    text = "| a |\n|---|\n| b | extra |\n"
+    assert msgids(text) == ["a", "b"]
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
+def test_line_endings_map_back_to_the_original(eol):
+    text = eol.join(["# Head", "", "> quoted", "> more", "", "- a", "  b", ""])
+    got = units(text)
+    assert [text[u.span.start : u.span.end] for u in got] == ["Head", f"quoted{eol}> more", f"a{eol}  b"]
+    assert [u.line for u in got] == [1, 3, 6]
+
+
+def test_bom_is_remembered_and_removed():
+    page = parse_page("\ufeff# Hi\n", "p.md")
+    assert page.bom and page.text == "# Hi\n" and page.units[0].msgid == "Hi"
+
+
+def test_tabs_in_containers():
+    text = ">\tquoted with tab\n-\titem\n"
+    got = units(text)
+    assert [text[u.span.start : u.span.end] for u in got] == ["quoted with tab", "item"]
+
+
+def test_spans_are_relative_to_the_page_with_front_matter():
+    text = "+++\ntitle = \"T\"\n+++\n\nBody.\n"
+    got = units(text)
+    assert [text[u.span.start : u.span.end] for u in got] == ['"T"', "Body."]
+    assert [u.line for u in got] == [2, 5]
+
+
+def test_body_offsets():
+    body = "Hello.\n"
+    (u,) = segment_body(body, base=100, line_offset=10)
+    assert (u.span.start, u.span.end, u.line) == (100, 106, 11)
+
+
+def test_unclosed_front_matter_is_a_located_error():
+    with pytest.raises(Docl10nError) as exc:
+        parse_page("---\ntitle: x\n\nbody\n", "p.md")
+    assert str(exc.value) == "p.md:1: front matter opened with --- is never closed"
+
+
+def test_invalid_yaml_names_its_line():
+    with pytest.raises(Docl10nError) as exc:
+        parse_page("---\ntitle: ok\nbad: [unclosed\n---\n", "p.md")
+    assert exc.value.problem.line >= 3 and "invalid YAML front matter" in str(exc.value)
+
+
+def test_decode_error_names_the_line():
+    with pytest.raises(Docl10nError) as exc:
+        decode(b"ok\nbad \xff byte\n", "p.md")
+    assert str(exc.value).startswith("p.md:2: not valid UTF-8")
+
+
+def test_card_with_same_english_as_a_heading_gets_a_context():
+    text = "---\ngrid:\n- title: Docker Compose\n  link: /x/\n---\n\n## Docker Compose\n"
+    got = units(text)
+    assert [(u.msgid, u.msgctxt) for u in got] == [("Docker Compose", "card title"), ("Docker Compose", None)]
+
+
+def test_block_signature_ignores_inline_text():
+    assert block_signature("# a\n\ntext\n") == block_signature("# b\n\nother *text*\n")
+    assert block_signature("# a\n") != block_signature("a\n")
