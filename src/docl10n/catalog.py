@@ -112,8 +112,34 @@ def template(
 # -- reading ------------------------------------------------------------------
 
 
+PO_STRING = r'"(?:[^"\\]|\\.)*"'
+PO_LINE = re.compile(
+    rf"\s*(?:(?:#~\s*)?(?:#\|\s*)?(?:(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{PO_STRING}\s*|#.*|)"
+)
+
+
+def _validate(text: str, path: str) -> None:
+    """Reject what polib would silently accept: unterminated strings, stray words, msgid without msgstr."""
+    expect_msgstr = 0
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.rstrip("\r")
+        m = PO_LINE.fullmatch(line)
+        if m is None:
+            raise Docl10nError(path, number, f"syntax error: {line.strip()[:60]!r}")
+        keyword = m.group(1)
+        if keyword == "msgid" and not line.lstrip().startswith("#"):
+            if expect_msgstr:
+                raise Docl10nError(path, number, f"msgid at line {expect_msgstr} has no msgstr")
+            expect_msgstr = number
+        elif keyword and keyword.startswith("msgstr"):
+            expect_msgstr = 0
+    if expect_msgstr:
+        raise Docl10nError(path, expect_msgstr, "msgid has no msgstr")
+
+
 def parse(text: str, path: str) -> polib.POFile:
     """Parse catalog text; a syntax error becomes ``path:line: message``."""
+    _validate(text, path)
     if "\n" not in text:  # polib would take a one-line string for a file name
         text += "\n"
     try:

@@ -1,0 +1,142 @@
+"""Templates and catalogs: merging never loses a translation; files are standard gettext."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from io import StringIO
+
+import pytest
+from babel.messages.pofile import read_po
+
+from docl10n import catalog
+from docl10n.model import Docl10nError
+from docl10n.segment import parse_page
+
+PAGE = "---\ntitle: Intro\n---\n\n# Intro\n\nFirst paragraph here.\n\nSecond paragraph, about containers.\n\nFirst paragraph here.\n"
+
+
+def pot_of(text: str, previous=None):
+    return catalog.template(parse_page(text, "source/p.md").units, "source/p.md", "docs", previous)
+
+
+def test_identical_strings_become_one_entry_with_every_reference():
+    pot = pot_of(PAGE)
+    assert [e.msgid for e in pot] == ["Intro", "First paragraph here.", "Second paragraph, about containers."]
+    assert pot[0].occurrences == [("source/p.md", "2"), ("source/p.md", "5")]
+    assert pot[0].comment == "front matter title, heading"
+    assert pot[1].occurrences == [("source/p.md", "7"), ("source/p.md", "11")]
+
+
+def test_unchanged_template_is_not_rewritten():
+    pot = pot_of(PAGE)
+    assert pot_of(PAGE, previous=pot) is None
+    assert pot_of(PAGE.replace("Second", "Third"), previous=pot) is not None
+
+
+def test_first_extracted_time_is_kept_across_changes(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = pot_of(PAGE)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    second = pot_of(PAGE + "\nMore.\n", previous=first)
+    assert second.metadata[catalog.FIRST_EXTRACTED] == first.metadata[catalog.FIRST_EXTRACTED]
+    assert second.metadata["POT-Creation-Date"] != first.metadata["POT-Creation-Date"]
+
+
+def translated(pot, **msgstrs):
+    po, _ = catalog.merge(pot, None, "de")
+    for e in po:
+        e.msgstr = msgstrs.get(e.msgid, "")
+    return po
+
+
+def test_new_catalog_has_language_and_plural_forms():
+    po, summary = catalog.merge(pot_of(PAGE), None, "zh_CN")
+    assert po.metadata["Language"] == "zh_CN"
+    assert po.metadata["Plural-Forms"] == "nplurals=1; plural=0;"
+    assert (summary.new, summary.fuzzy, summary.obsolete) == (3, 0, 0)
+    assert all(e.msgstr == "" for e in po)
+
+
+def test_changed_string_keeps_its_translation_as_fuzzy_with_previous_msgid():
+    old = translated(pot_of(PAGE), **{"Second paragraph, about containers.": "Zweiter Absatz, über Container."})
+    new_pot = pot_of(PAGE.replace("about containers", "about images and containers"))
+    po, summary = catalog.merge(new_pot, old, "de")
+    e = po.find("Second paragraph, about images and containers.")
+    assert e.msgstr == "Zweiter Absatz, über Container." and e.fuzzy
+    assert e.previous_msgid == "Second paragraph, about containers."
+    assert summary.fuzzy == 1
+    assert not [x for x in po if x.obsolete]  # consumed by the fuzzy match, as msgmerge does
+
+
+def test_removed_string_becomes_obsolete_and_comes_back():
+    old = translated(pot_of(PAGE), **{"Intro": "Einführung"})
+    po, summary = catalog.merge(pot_of("Unrelated text entirely.\n"), old, "de")
+    gone = [e for e in po if e.obsolete]
+    assert [(e.msgid, e.msgstr) for e in gone] == [("Intro", "Einführung")]
+    assert summary.obsolete == 1
+    back, _ = catalog.merge(pot_of(PAGE), po, "de")
+    assert back.find("Intro").msgstr == "Einführung" and not back.find("Intro").obsolete
+
+
+def test_untranslated_removed_strings_are_dropped():
+    po, summary = catalog.merge(pot_of("Other.\n"), translated(pot_of(PAGE)), "de")
+    assert not [e for e in po if e.obsolete] and summary.obsolete == 0
+
+
+def test_translator_comments_and_fuzzy_flags_survive_a_merge():
+    old = translated(pot_of(PAGE), Intro="Einführung")
+    old.find("Intro").tcomment = "checked by Anna"
+    old.find("Intro").flags.append("fuzzy")
+    po, summary = catalog.merge(pot_of(PAGE), old, "de")
+    assert po.find("Intro").tcomment == "checked by Anna" and po.find("Intro").fuzzy
+    assert not summary.changed
+
+
+def test_dissimilar_strings_are_not_fuzzy_matched():
+    old = translated(pot_of(PAGE), **{"First paragraph here.": "Erster Absatz."})
+    po, _ = catalog.merge(pot_of("Completely different words about networking.\n"), old, "de")
+    assert po.find("Completely different words about networking.").msgstr == ""
+
+
+def test_translation_memory_fills_new_entries_as_fuzzy_with_a_comment():
+    po, summary = catalog.merge(pot_of(PAGE), None, "de", memory={"Intro": ("Einführung", "locales/de/other.po")})
+    e = po.find("Intro")
+    assert e.msgstr == "Einführung" and e.fuzzy and "locales/de/other.po" in e.tcomment
+    assert summary.memory == 1
+
+
+def test_parse_error_is_located():
+    text = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "a"\nmsgstr "b\n'
+    with pytest.raises(Docl10nError) as exc:
+        catalog.parse(text, "de/p.po")
+    assert exc.value.problem.path == "de/p.po" and exc.value.problem.line == 6
+
+
+def test_duplicate_entries_are_an_error():
+    text = 'msgid "a"\nmsgstr "x"\n\nmsgid "a"\nmsgstr "y"\n'
+    with pytest.raises(Docl10nError, match="duplicate"):
+        catalog.parse(text, "p.po")
+
+
+def test_rendered_catalog_reads_back_unchanged_with_polib_and_babel():
+    old = translated(pot_of(PAGE), Intro='Ein "Intro" \\ mit\tTab')
+    po, _ = catalog.merge(pot_of(PAGE.replace("First", "The first")), old, "de")
+    text = catalog.render(po)
+    assert catalog.render(catalog.parse(text, "p.po")) == text
+    babel_cat = read_po(StringIO(text))
+    ours = {(e.msgctxt, e.msgid): e.msgstr for e in po if not e.obsolete}
+    theirs = {(m.context, m.id): m.string for m in babel_cat if m.id}
+    assert theirs == ours
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext not installed")
+def test_msgfmt_accepts_templates_and_catalogs(tmp_path):
+    pot = pot_of(PAGE)
+    po, _ = catalog.merge(pot, None, "zh_CN")
+    for name, cat in (("p.pot", pot), ("p.po", po)):
+        path = tmp_path / name
+        path.write_text(catalog.render(cat), encoding="utf-8")
+        r = subprocess.run(["msgfmt", "--check-format", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+
