@@ -93,6 +93,9 @@ def _yaml_root(text: str, fm: FrontMatter, path: str) -> yaml.Node | None:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = _line_of(text, fm.body.start) + (mark.line if mark else 0)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context, where = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and where is not None and mark is not None and where.line != mark.line:
+            problem += f" ({context} at line {_line_of(text, fm.body.start) + where.line})"
         raise Docl10nError(path, line, f"invalid YAML front matter: {problem}") from None
 
 
