@@ -9,6 +9,7 @@ parsed again: a unit whose translation changes the page's block structure
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -33,9 +34,17 @@ class Attribution:
 
 @dataclass(frozen=True)
 class BuildOptions:
+    """How a page is built. ``mode`` is ``translate`` or ``bilingual``.
+
+    ``heading_ids`` gives a translated heading the id Hugo would have made
+    from the English one, so ``](#anchor)`` links keep working.
+    """
+
     include_fuzzy: bool = False
     cjk: bool = False
     attribution: Attribution | None = None
+    heading_ids: bool = True
+    mode: str = "translate"
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,58 @@ def _eol(text: str) -> str:
     return m.group() if m else "\n"
 
 
+BILINGUAL_MARK = "\u200b\t"  # the mirror's lead-in of a translated paragraph
+ATX_OPEN = re.compile(r"#{1,6}[ \t]+$|#{1,6}$")
+BULLET = re.compile(r"^((?:[ \t]*>)*[ \t]*)([-*+])([ \t]+)$")
+
+
+def anchorize(text: str) -> str:
+    """The id Hugo (goldmark, ``autoHeadingIDType = "github"``) gives a heading.
+
+    Hugo feeds the heading's raw source line to its sanitizer: trim, then
+    keep letters, digits and ``_`` (lowercased), turn spaces and ``-`` into
+    ``-``, drop everything else.
+    """
+    out = []
+    for ch in text.strip(" \t\n\r\f\v"):
+        if ch in " -":
+            out.append("-")
+        elif ch == "_" or unicodedata.category(ch)[0] == "L" or unicodedata.category(ch) == "Nd":
+            out.append(ch.lower())
+    return "".join(out) or "heading"
+
+
+def _heading_ids(page: Page) -> dict[Unit, str | None]:
+    """Per ATX heading unit, the id Hugo gives it; None where the page sets one."""
+    ids: dict[Unit, str | None] = {}
+    seen: set[str] = set()
+    for unit in page.units:
+        if unit.kind != "heading" or not _is_atx(page, unit):
+            continue
+        eol_at = LINE_BREAK.search(page.text, unit.span.end)
+        rest = page.text[unit.span.end : eol_at.start() if eol_at else len(page.text)]
+        if m := re.search(r"\{[^{}]*#([^\s{}.#]+)[^{}]*\}", rest):
+            seen.add(m.group(1))
+            ids[unit] = None
+            continue
+        base = anchorize(unit.msgid)
+        anchor, n = base, 0
+        while anchor in seen:
+            n += 1
+            anchor = f"{base}-{n}"
+        seen.add(anchor)
+        ids[unit] = anchor
+    return ids
+
+
+def _line_start(text: str, pos: int) -> int:
+    return max(text.rfind("\n", 0, pos), text.rfind("\r", 0, pos)) + 1
+
+
+def _is_atx(page: Page, unit: Unit) -> bool:
+    return bool(ATX_OPEN.search(page.text[_line_start(page.text, unit.span.start) : unit.span.start]))
+
+
 def _replacement(page: Page, unit: Unit, msgstr: str, eol: str) -> str:
     original = page.text[unit.span.start : unit.span.end]
     if unit.key and page.front_matter:
@@ -67,6 +128,35 @@ def _replacement(page: Page, unit: Unit, msgstr: str, eol: str) -> str:
             text = UNESCAPED_PIPE.sub(r"\1\\|", text)
         return text
     return (eol + unit.prefix).join(msgstr.split("\n"))
+
+
+def _bilingual(page: Page, unit: Unit, translated: str, eol: str) -> str:
+    """Source text and translation side by side, the way the mirror lays them out."""
+    original = page.text[unit.span.start : unit.span.end]
+    if unit.key:
+        return translated
+    if unit.kind == "heading":
+        return f"{translated} {original}"
+    if unit.inline:
+        return f"{original} {translated}"
+    first = page.text[_line_start(page.text, unit.span.start) : unit.span.start]
+    bullet = BULLET.match(first)
+    if bullet and not _item_continues(page, unit, len(first), eol):
+        return original + eol + first + translated
+    blank = unit.prefix.rstrip(" \t")
+    return original + eol + blank + eol + unit.prefix + BILINGUAL_MARK + translated
+
+
+def _item_continues(page: Page, unit: Unit, column: int, eol: str) -> bool:
+    """True when the list item holds more blocks after this paragraph."""
+    for m in LINE_BREAK.finditer(page.text, unit.span.end):
+        nxt = LINE_BREAK.search(page.text, m.end())
+        line = page.text[m.end() : nxt.start() if nxt else len(page.text)]
+        if not line.strip(" \t>"):
+            continue
+        stripped = line.lstrip(" \t>")
+        return len(line) - len(stripped) >= column
+    return False
 
 
 def _apply(text: str, edits: dict[Unit, str]) -> str:
@@ -83,7 +173,15 @@ def _body(page: Page, text: str) -> str:
     return text[page.front_matter.span.end :] if page.front_matter else text
 
 
-def _verify(page: Page, edits: dict[Unit, str], wanted: dict[Unit, str]) -> tuple[dict[Unit, str], list[Unit]]:
+def _contains(outer: tuple, inner: tuple) -> bool:
+    """True when ``inner`` is a subsequence of ``outer`` (bilingual pages add blocks)."""
+    it = iter(outer)
+    return all(any(x == y for y in it) for x in inner)
+
+
+def _verify(
+    page: Page, edits: dict[Unit, str], wanted: dict[Unit, str], bilingual: bool = False
+) -> tuple[dict[Unit, str], list[Unit]]:
     """Drop the edits that change the block structure or do not read back from the front matter."""
     rejected: list[Unit] = []
     fm = page.front_matter
@@ -100,10 +198,15 @@ def _verify(page: Page, edits: dict[Unit, str], wanted: dict[Unit, str]) -> tupl
     body_edits = {u: r for u, r in edits.items() if not u.key}
     if body_edits:
         source = block_signature(_body(page, page.text))
-        if block_signature(_body(page, _apply(page.text, body_edits))) != source:
-            bad = [u for u in body_edits if block_signature(_body(page, _apply(page.text, {u: body_edits[u]}))) != source]
+
+        def ok(some: dict[Unit, str]) -> bool:
+            got = block_signature(_body(page, _apply(page.text, some)))
+            return _contains(got, source) if bilingual else got == source
+
+        if not ok(body_edits):
+            bad = [u for u in body_edits if not ok({u: body_edits[u]})]
             rest = {u: r for u, r in body_edits.items() if u not in bad}
-            if block_signature(_body(page, _apply(page.text, rest))) != source:
+            if not ok(rest):
                 bad = list(body_edits)
             rejected += bad
     return {u: r for u, r in edits.items() if u not in rejected}, rejected
@@ -138,6 +241,8 @@ def splice(
     wanted: dict[Unit, str] = {}
     problems: list[Problem] = []
     translated = 0
+    bilingual = options.mode == "bilingual"
+    anchors = _heading_ids(page) if options.heading_ids else {}
     for unit in page.units:
         t = lookup.get((unit.msgctxt, unit.msgid))
         if t is None or not t.msgstr or (t.fuzzy and not options.include_fuzzy):
@@ -151,8 +256,12 @@ def splice(
             translated -= 1
             continue
         edits[unit] = _replacement(page, unit, t.msgstr, eol)
+        if bilingual:
+            edits[unit] = _bilingual(page, unit, edits[unit], eol)
+        if anchors.get(unit):
+            edits[unit] += " {#" + anchors[unit] + "}"
         wanted[unit] = t.msgstr
-    edits, rejected = _verify(page, edits, wanted)
+    edits, rejected = _verify(page, edits, wanted, bilingual)
     for unit in rejected:
         translated -= 1
         problems.append(

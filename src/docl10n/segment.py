@@ -25,6 +25,7 @@ LINE_BREAK = re.compile(r"\r\n|\r|\n")
 LETTER = re.compile(r"[^\W\d_]")
 SHORTCODE_ONLY = re.compile(r"^\s*(\{\{[<%].*?[%>]\}\}\s*)+$", re.S)
 ADMONITION = re.compile(r"\[![A-Za-z]+\][ \t]*")
+HEADING_ATTRIBUTES = re.compile(r"[ \t]+\{[#.][^{}]*\}$")  # Hugo's `## Title {#id}`: not text
 DEFAULT_ATTRIBUTION = ("原文", "收录该文档的时间")
 _RECORDED = ("paragraph", "heading", "lheading", "table")
 
@@ -179,6 +180,8 @@ class _Segmenter:
 
     def _atx(self, line: tuple[int, int, int], markup: str, content: str, base: int) -> Iterator[Unit]:
         _, start, end = line
+        if attrs := HEADING_ATTRIBUTES.search(content):
+            content = content[: attrs.start()]
         if not content:
             return
         pos = self.src.find(content, start + len(markup), end)
