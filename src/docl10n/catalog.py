@@ -286,3 +286,48 @@ def memory_of(catalogs: Iterable[tuple[str, polib.POFile]]) -> dict[str, tuple[s
             if not e.obsolete and e.msgstr and not e.fuzzy and e.msgid not in found:
                 found[e.msgid] = (e.msgstr, where)
     return found
+
+
+# -- filling from elsewhere ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Found:
+    """A translation found outside the catalog (an imported page), for one entry."""
+
+    msgstr: str
+    fuzzy: bool
+    previous_msgid: str | None = None
+    tcomment: str = ""
+
+
+@dataclass(frozen=True)
+class FillSummary:
+    filled: int = 0
+    kept: int = 0
+
+
+def fill(
+    po: polib.POFile, found: Mapping[tuple[str | None, str], Found], overwrite: bool = False
+) -> tuple[polib.POFile, FillSummary]:
+    """A copy of ``po`` with found translations set on its active entries.
+
+    A translation someone already made is kept unless ``overwrite``; a
+    fuzzy one gives way only to an exact find.
+    """
+    out = parse(render(po), "<catalog>")
+    filled = kept = 0
+    for e in out:
+        f = found.get((e.msgctxt, e.msgid))
+        if f is None or e.obsolete or e.msgid_plural:
+            continue
+        if e.msgstr and not overwrite and (not e.fuzzy or f.fuzzy):
+            kept += 1
+            continue
+        e.msgstr = f.msgstr
+        e.flags = [x for x in e.flags if x != "fuzzy"] + (["fuzzy"] if f.fuzzy else [])
+        e.previous_msgid = f.previous_msgid if f.fuzzy else None
+        e.previous_msgctxt = None
+        e.tcomment = f.tcomment
+        filled += 1
+    return out, FillSummary(filled, kept)
