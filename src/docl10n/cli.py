@@ -120,9 +120,27 @@ def update(locales: tuple[str, ...], root: Path) -> None:
 @click.option("--include-fuzzy", is_flag=True, help="Use fuzzy translations too (default: keep the source text).")
 @click.option("--no-attribution", is_flag=True, help="Do not add the original-source block to pages.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any unit had to be kept in the source language.")
+@click.option(
+    "--layout",
+    type=click.Choice(project.LAYOUTS),
+    help="tree: build/LOCALE/PATH; hugo-dir: build/content/LANG/PATH; hugo-suffix: build/content/STEM.LANG.md. "
+    "Default: [build] layout, else tree.",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(project.MODES),
+    help="bilingual: each translated block after its source, as the mirror reads. Default: [build] mode, else translate.",
+)
 @root_option
 def build(
-    locales: tuple[str, ...], out: Path | None, include_fuzzy: bool, no_attribution: bool, strict: bool, root: Path
+    locales: tuple[str, ...],
+    out: Path | None,
+    include_fuzzy: bool,
+    no_attribution: bool,
+    strict: bool,
+    layout: str | None,
+    mode: str | None,
+    root: Path,
 ) -> None:
     """Write the localized pages of each locale.
 
@@ -133,12 +151,14 @@ def build(
     config = _config(root)
     errors = warnings = 0
     for locale in locales:
-        target = out if out is None or len(locales) == 1 else out / locale
-        result = pipeline.build(config, locale, target, include_fuzzy, not no_attribution)
+        chosen = layout or config.layout
+        target = out if out is None or len(locales) == 1 or chosen != "tree" else out / locale
+        result = pipeline.build(config, locale, target, include_fuzzy, not no_attribution, chosen, mode)
         c = result.counts
+        where = config.output_dir(locale, target) if chosen == "tree" else (target or config.root / config.build)
         click.echo(
             f"build {locale}: {len(result.written)} pages written, {result.unchanged} unchanged, "
-            f"{c.get('translated', 0)}/{c.get('units', 0)} units translated -> {config.output_dir(locale, target)}"
+            f"{c.get('translated', 0)}/{c.get('units', 0)} units translated -> {where}"
         )
         kept = [p for p in result.problems if p.message.startswith("unit kept")]
         others = [p for p in result.problems if not p.message.startswith("unit kept")]

@@ -140,6 +140,11 @@ def attribution_for(config: Config, locale: str, page: Page, po: polib.POFile | 
     date = _front_matter_date(page)
     if url is None:
         return None
+    if not (date or stamp) and config.template_path(rel).is_file():  # never "now": rebuilds stay identical
+        try:
+            stamp = read_catalog(config.template_path(rel), rel).metadata.get(catalog.FIRST_EXTRACTED)
+        except Docl10nError:
+            stamp = None
     return Attribution(url=url, timestamp=date or stamp or "", template=template)
 
 
@@ -157,9 +162,11 @@ def build(
     out: Path | None = None,
     include_fuzzy: bool = False,
     attribution: bool = True,
+    layout: str | None = None,
+    mode: str | None = None,
 ) -> StageResult:
-    """Write the localized page of every source page."""
-    target = config.output_dir(locale, out)
+    """Write the localized page of every source page (layout and mode default to the config's)."""
+    layout = layout or config.layout
     written, problems, unchanged = [], [], 0
     cjk = is_cjk(locale)
     translated = total = 0
@@ -172,6 +179,8 @@ def build(
                 include_fuzzy=include_fuzzy,
                 cjk=cjk,
                 attribution=attribution_for(config, locale, page, po) if attribution else None,
+                heading_ids=config.heading_ids,
+                mode=mode or config.mode,
             )
             built: Built = splice(page, catalog.translations(po) if po else {}, options)
         except Docl10nError as exc:
@@ -179,7 +188,7 @@ def build(
             continue
         problems.extend(built.problems)
         translated, total = translated + built.translated, total + built.total
-        dest = target / rel
+        dest = config.output_path(locale, rel, layout, out)
         if atomic_write(dest, built.data):
             written.append(_rel(config, dest))
         else:

@@ -23,6 +23,7 @@ from .segment import DEFAULT_ATTRIBUTION as ATTRIBUTION_MARKERS
 CONFIG_NAME = "docl10n.toml"
 CJK_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan", "Kore", "Hira", "Kana", "Hang"})
 LAYOUTS = ("tree", "hugo-dir", "hugo-suffix")
+MODES = ("translate", "bilingual")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Config:
     attribution_templates: dict[str, str] = field(default_factory=dict)
     attribution_locales: tuple[str, ...] | None = None  # None: every CJK locale
     language_codes: dict[str, str] = field(default_factory=dict)
+    heading_ids: bool = True
+    layout: str = "tree"
+    mode: str = "translate"
 
     @property
     def source_dir(self) -> Path:
@@ -67,6 +71,28 @@ class Config:
     def output_dir(self, locale: str, out: Path | None = None) -> Path:
         return out if out is not None else self.root / self.build / locale
 
+    def language_code(self, locale: str) -> str:
+        """Hugo's name for a locale: ``zh_CN`` -> ``zh-cn`` unless ``[language_codes]`` says otherwise."""
+        return self.language_codes.get(locale) or locale.replace("_", "-").lower()
+
+    def output_path(self, locale: str, rel: str, layout: str = "tree", out: Path | None = None) -> Path:
+        """Where a built page goes.
+
+        ``tree``: ``build/LOCALE/PATH`` (or ``OUT/PATH``); ``hugo-dir``:
+        ``build/content/LANG/PATH`` (Hugo's per-language content folder);
+        ``hugo-suffix``: ``build/content/STEM.LANG.md`` (Hugo's translation by file name).
+        """
+        if layout == "tree":
+            return self.output_dir(locale, out) / rel
+        site = out if out is not None else self.root / self.build
+        lang = self.language_code(locale)
+        if layout == "hugo-dir":
+            return site / "content" / lang / rel
+        if layout == "hugo-suffix":
+            p = PurePosixPath(rel)
+            return site / "content" / p.with_name(f"{p.stem}.{lang}{p.suffix}")
+        raise Docl10nError(CONFIG_NAME, 0, f"unknown layout {layout!r} (choose from {', '.join(LAYOUTS)})")
+
     def attribution_template(self, locale: str) -> str | None:
         if locale in self.attribution_templates:
             return self.attribution_templates[locale] or None
@@ -81,6 +107,12 @@ def _inside(root: Path, value: str, what: str, config_path: Path) -> str:
     return value
 
 
+def _choice(value: object, allowed: tuple[str, ...], what: str, config_path: Path) -> str:
+    if value not in allowed:
+        raise Docl10nError(config_path.name, 0, f"{what} must be one of {', '.join(allowed)}, not {value!r}")
+    return str(value)
+
+
 def load(root: Path) -> Config:
     """Read ``docl10n.toml`` under ``root`` if there is one."""
     path = root / CONFIG_NAME
@@ -93,12 +125,14 @@ def load(root: Path) -> Config:
         raise Docl10nError(str(path.name), line, f"invalid configuration: {str(exc).split(' (at')[0]}") from None
     fm = data.get("front_matter", {})
     att = data.get("attribution", {})
+    # ``build = "dir"`` or a ``[build]`` table (dir, layout, mode, heading_ids)
+    build_cfg = data.get("build", {}) if isinstance(data.get("build"), dict) else {}
     try:
         return Config(
             root=root,
             source=_inside(root, data.get("source", "source"), "source", path),
             locales=_inside(root, data.get("locales", "locales"), "locales", path),
-            build=_inside(root, data.get("build", "build"), "build", path),
+            build=_inside(root, build_cfg.get("dir", "build") if build_cfg else data.get("build", "build"), "build", path),
             project=str(data.get("project", "docs")),
             keys=Keys(
                 scalars=tuple(fm.get("keys", Keys.scalars)),
@@ -110,6 +144,9 @@ def load(root: Path) -> Config:
             attribution_templates=dict(att.get("templates", {})),
             attribution_locales=tuple(att["locales"]) if "locales" in att else None,
             language_codes=dict(data.get("language_codes", {})),
+            heading_ids=bool(build_cfg.get("heading_ids", True)),
+            layout=_choice(build_cfg.get("layout", "tree"), LAYOUTS, "[build] layout", path),
+            mode=_choice(build_cfg.get("mode", "translate"), MODES, "[build] mode", path),
         )
     except (TypeError, AttributeError) as exc:
         raise Docl10nError(path.name, 0, f"invalid configuration: {exc}") from None
