@@ -1,0 +1,552 @@
+"""Checks for the mistakes a translator can make in one msgstr.
+
+Each check is a small function comparing the parsed msgid with the parsed
+msgstr. Errors are phrased as "the translation has more (or less) of X than
+the source", so a msgstr equal to its msgid never has an error, and markup
+the source itself got wrong is not blamed on the translator. Each string is
+parsed once (cached); nothing here does I/O or prints.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from babel.core import get_global, parse_locale
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+from markdown_it.token import Token
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one translation, worded for the translator."""
+
+    check: str
+    severity: str  # "error" or "warning"
+    message: str
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What the checks need to know about the unit and the target language.
+
+    ``cjk_spacing`` None means: on when the locale is written in Han or Kana
+    (CLDR likely subtags give script Hans, Hant or Jpan). Korean puts spaces
+    between words and attaches particles to Latin words, so it stays off.
+    """
+
+    locale: str = ""
+    cjk_spacing: bool | None = None
+    source_locale: str = "en"
+    inline: bool = False  # heading, table cell, front matter: one line only
+    kind: str = "paragraph"
+
+    @property
+    def wants_cjk_spacing(self) -> bool:
+        return _han_or_kana(self.locale) if self.cjk_spacing is None else self.cjk_spacing
+
+
+@dataclass(frozen=True)
+class Check:
+    """A named check; ``func`` is None where another stage does the work."""
+
+    name: str
+    description: str
+    severity: str
+    func: Callable[[_Parsed, _Parsed, CheckOptions], Iterable[str]] | None
+
+
+# --- parsing: each string once ------------------------------------------------
+
+_MD = MarkdownIt("commonmark", {"html": True})
+_MD.disable("text_join")  # keep escapes and entities apart from literal text
+_MD.validateLink = lambda url: True  # parse javascript: links too, to report them
+_MD.normalizeLink = _MD.normalizeLinkText = lambda url: url  # report what was written
+
+_PUA = 0xF0000  # shortcodes are masked as private-use characters before parsing
+_PLACEHOLDER = re.compile("[\U000f0000-\U000ffffd]")
+_NEEDS_PARSER = re.compile(r"[\[\]<>*_\\&\r\n]")  # else only code spans matter
+_TICKS = re.compile(r"`+")
+_DELIMS = re.compile(r"\*+|_+")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_LABEL = re.compile(r"\[((?:[^\[\]\\]|\\.)+)\](?:\[((?:[^\[\]\\]|\\.)*)\])?")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*|!--|\?|!\[CDATA\[|!)")
+_ATTR = re.compile(r"""([^\s"'<>/=]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+_UNSAFE_TAG = re.compile(r"<\s*(/?)\s*(script|iframe|object|embed|style)\b", re.I)
+_TAG_LIKE = re.compile(r"<[A-Za-z][^<>]*")
+_EVENT = re.compile(r"""[\s"'/](on[a-z]+)\s*=""", re.I)
+_UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
+_URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.|mailto:)\S+")
+_HEADING_ID = re.compile(r"\{\s*#[^\s{}]+[^{}]*\}[ \t]*$")
+_WORD = re.compile(r"[^\W\d_]+")
+_CJK = "\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_LATIN = "A-Za-z0-9\u00c0-\u024f"
+_CJK_LATIN = re.compile(f"(?<=[{_CJK}])(?=[{_LATIN}])|(?<=[{_LATIN}])(?=[{_CJK}])")
+_CJK_RUN, _LATIN_RUN = re.compile(f"[{_CJK}]+"), re.compile(f"[{_LATIN}]+")
+
+_HTML_BLOCK_NAMES = (
+    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|"
+    "details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|"
+    "h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|"
+    "optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul"
+)
+# Block starts that may interrupt a paragraph, so they matter on every line.
+_ANY_LINE = (
+    ("heading", re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")),
+    ("code fence", re.compile(r" {0,3}(?:`{3,}(?!.*`)|~{3,})")),
+    ("block quote", re.compile(r" {0,3}>")),
+    ("HTML block", re.compile(
+        r" {0,3}<(?:!--|\?|![A-Za-z]|!\[CDATA\[|(?:script|pre|style|textarea)(?:[\s>]|$)"
+        rf"|/?(?:{_HTML_BLOCK_NAMES})(?:[\s/>]|$))", re.I)),
+)
+_FIRST_LINE = _ANY_LINE + (
+    ("thematic break", re.compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")),
+    ("list item", re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")),
+    ("link reference definition", re.compile(r" {0,3}\[(?:[^\]\\]|\\.)+\]:")),
+    ("HTML block", re.compile(r" {0,3}</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>\s*$")),
+    ("indented code block", re.compile(r" {0,3}\t| {4}")),
+)
+_NEXT_LINE = _ANY_LINE + (  # a paragraph's later lines: fewer things interrupt it
+    ("heading underline", re.compile(r" {0,3}(?:=+|-+)[ \t]*$")),
+    ("thematic break", re.compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")),
+    ("list item", re.compile(r" {0,3}(?:[-+*]|0*1[.)])[ \t]+\S")),
+    ("table", re.compile(r" {0,3}(?=[|:\- \t]*\|)(?=[|:\- \t]*-)[|:\- \t]+$")),
+)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """What the checks compare, extracted from one string."""
+
+    text: str
+    code: tuple[str, ...]  # code span contents, CommonMark-normalised
+    open_ticks: tuple[tuple[str, str], ...]  # (backtick run, context) never closed
+    shortcodes: tuple[str, ...]
+    dests: tuple[tuple[str, str], ...]  # ("link" | "image", destination)
+    labels: tuple[str, ...]  # reference link labels, case-folded
+    tags: tuple[str, ...]  # raw HTML tags: "<b>", "</b>"
+    unsafe: tuple[str, ...]
+    stray: tuple[tuple[str, str], ...]  # (emphasis run, context) left as literal text
+    prose: str  # visible text outside code, URLs and markup
+    blocks: tuple[tuple[int, str, str], ...]  # (line index, construct, line)
+    breaks: int
+    pipes: int  # unescaped |
+    heading_id: str | None
+
+
+def _mask_shortcodes(text: str) -> tuple[str, list[str]]:
+    """Shortcodes replaced by one private-use character each, so that
+    ``[t]({{< ref "x" >}})`` parses as a link. Linear: once a closing
+    ``>}}`` or ``%}}`` is not found, no later opening can close either."""
+    parts, shortcodes, pos, start = [], [], 0, text.find("{{")
+    closed = {"<": True, "%": True}
+    while start >= 0:
+        kind = text[start + 2:start + 3]
+        end = text.find(">}}" if kind == "<" else "%}}", start + 3) if closed.get(kind) else -1
+        if end < 0:
+            closed[kind] = False
+            start = text.find("{{", start + 1)
+            continue
+        parts += [text[pos:start], chr(_PUA + len(shortcodes) % 0xFFFE)]
+        shortcodes.append(text[start:end + 3])
+        pos = end + 3
+        start = text.find("{{", pos)
+    return "".join(parts) + text[pos:], shortcodes
+
+
+def _code_spans(s: str) -> tuple[list[tuple[int, int, int]], list[tuple[str, str]]]:
+    """CommonMark code spans as (start, end, fence length), and unclosed runs.
+
+    A span ends at the next backtick run of exactly its length; runs are
+    indexed by length, so this stays O(n log n) on any input.
+    """
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(s)]
+    by_len: dict[int, list[int]] = {}
+    for a, b in runs:
+        by_len.setdefault(b - a, []).append(a)
+    spans, unclosed, pos = [], [], 0
+    for a, b in runs:
+        if a < pos:
+            continue
+        k = a
+        while k > pos and s[k - 1] == "\\":
+            k -= 1
+        a += (a - k) % 2  # an escaped first backtick is literal
+        if a == b:
+            continue
+        starts = by_len.get(b - a, [])
+        j = bisect_left(starts, b)
+        if j < len(starts):
+            pos = starts[j] + b - a
+            spans.append((a, pos, b - a))
+        else:
+            unclosed.append((s[a:b], s[max(0, a - 8):b + 8]))
+    return spans, unclosed
+
+
+def _norm_code(c: str) -> str:
+    c = _NEWLINE.sub(" ", c)
+    return c[1:-1] if len(c) > 2 and c[0] == c[-1] == " " and c.strip() else c
+
+
+def _norm_shortcode(s: str) -> str:
+    """``{{<ref "x">}}`` and ``{{< ref  "x" >}}`` are the same to Hugo."""
+    return f"{s[:3]} {' '.join(s[3:-3].split())} {s[-3:]}"
+
+
+def _edge(tokens: list[Token], i: int) -> str:
+    """What a delimiter run sees past its text token: line end or markup."""
+    if i < 0 or i >= len(tokens) or tokens[i].type in ("softbreak", "hardbreak"):
+        return " "
+    return "!"  # `, [, ], <, ** all count as punctuation
+
+
+def _stray_runs(content: str, before: str, after: str) -> Iterable[tuple[str, str]]:
+    """Delimiter runs left as text that flank a word, so look like emphasis.
+
+    Intraword ``_`` counts too: ``一个_重要_步骤`` shows its underscores,
+    while a ``snake_case`` name kept from the msgid cancels out.
+    """
+    for m in _DELIMS.finditer(content):
+        prev = content[m.start() - 1] if m.start() else before
+        nxt = content[m.end()] if m.end() < len(content) else after
+        p_punct = isMdAsciiPunct(ord(prev)) or isPunctChar(prev)
+        n_punct = isMdAsciiPunct(ord(nxt)) or isPunctChar(nxt)
+        p_ws, n_ws = isWhiteSpace(ord(prev)), isWhiteSpace(ord(nxt))
+        left = not (n_ws or (n_punct and not (p_ws or p_punct)))
+        right = not (p_ws or (p_punct and not (n_ws or n_punct)))
+        if left or right:
+            yield m.group(), content[max(0, m.start() - 10):m.end() + 10]
+
+
+def _unsafe_url(url: str) -> str | None:
+    u = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(url)).lower()
+    return next((f"{s} URL" for s in _UNSAFE_SCHEMES if u.startswith(s)), None)
+
+
+def _unsafe_tags(text: str) -> list[str]:
+    return [f"<{name.lower()}>" for slash, name in _UNSAFE_TAG.findall(text) if not slash]
+
+
+def _html_inline(chunk: str, tags: list, dests: list, unsafe: list) -> None:
+    if not _UNSAFE_TAG.match(chunk):  # "unsafe" reports those
+        m = _TAG.match(chunk)
+        tags.append(f"<{m.group(1)}{m.group(2).lower()}>" if m else chunk[:9])
+    decoded = html.unescape(chunk)
+    unsafe += _unsafe_tags(decoded) + [f"{e.lower()}= attribute" for e in _EVENT.findall(decoded)]
+    for a in _ATTR.finditer(chunk):
+        value = html.unescape(next(v for v in a.groups()[1:] if v is not None))
+        if a.group(1).lower() in ("href", "src"):
+            dests.append(("link" if a.group(1).lower() == "href" else "image", value))
+        if bad := _unsafe_url(value):
+            unsafe.append(bad)
+
+
+def _tokens(masked: str, spans: list[tuple[int, int, int]]) -> list[Token]:
+    """Inline tokens; plain text with at most code spans skips markdown-it."""
+    if _NEEDS_PARSER.search(masked):
+        return _MD.parseInline(masked)[0].children or []
+    tokens, pos = [], 0
+    for a, b, n in spans:
+        tokens.append(Token("text", "", 0, content=masked[pos:a]))
+        tokens.append(Token("code_inline", "", 0, content=masked[a + n:b - n], markup="`" * n))
+        pos = b
+    return tokens + [Token("text", "", 0, content=masked[pos:])]
+
+
+def _blocks(text: str) -> tuple[tuple[int, str, str], ...]:
+    out = []
+    for i, line in enumerate(_NEWLINE.split(text)):
+        found = next((c for c, p in (_NEXT_LINE if i else _FIRST_LINE) if p.match(line)), None)
+        if found:
+            out.append((i, found, line))
+    return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def _parse(text: str) -> _Parsed:
+    masked, shortcodes = _mask_shortcodes(text)
+    unmask = {_PUA + i: s for i, s in enumerate(shortcodes[:0xFFFE])}
+    spans, unclosed = _code_spans(masked)
+    dests: list[tuple[str, str]] = []
+    tags: list[str] = []
+    unsafe: list[str] = []
+    stray: list[tuple[str, str]] = []
+    prose: list[str] = []
+    syntax: list[str] = []  # text with markup reduced, for reference labels
+    tokens, autolink = _tokens(masked, spans), False
+    for i, tok in enumerate(tokens):
+        kind = tok.type
+        if kind == "text" and not autolink:
+            prose.append(tok.content)
+            syntax.append(tok.content)
+            if "*" in tok.content or "_" in tok.content:
+                stray += _stray_runs(tok.content, _edge(tokens, i - 1), _edge(tokens, i + 1))
+        elif kind in ("text_special", "softbreak", "hardbreak"):
+            prose.append(tok.content or " ")
+            syntax.append("\x02")
+        elif kind == "code_inline":
+            prose.append("\x03")
+            syntax.append(tok.markup + tok.content + tok.markup)
+        elif kind in ("link_open", "image"):
+            url = str(tok.attrGet("href" if kind == "link_open" else "src") or "")
+            dests.append(("link" if kind == "link_open" else "image", url.translate(unmask)))
+            if bad := _unsafe_url(url):
+                unsafe.append(bad)
+            autolink = tok.markup == "autolink"
+            if kind == "image":
+                prose.append(f"\x03{tok.content}\x03")
+                syntax.append("\x03")
+        elif kind == "link_close":
+            autolink = False
+        elif kind == "html_inline":
+            _html_inline(tok.content, tags, dests, unsafe)
+            prose.append("\x03")
+            syntax.append("\x03")
+    visible = "".join(prose)
+    if "<" in visible:  # a tag disguised with entities, or not quite HTML: still no
+        unsafe += _unsafe_tags(visible)
+        unsafe += [f"{e.lower()}= attribute" for tag in _TAG_LIKE.findall(visible)
+                   for e in _EVENT.findall(tag)]
+    labels = (" ".join((m.group(2) or m.group(1)).split()).casefold().translate(unmask)
+              for m in _LABEL.finditer("".join(syntax)))
+    heading_id = _HEADING_ID.search(text)
+    return _Parsed(
+        text=text,
+        code=tuple(_norm_code(masked[a + n:b - n]).translate(unmask) for a, b, n in spans),
+        open_ticks=tuple((r, c.translate(unmask)) for r, c in unclosed),
+        shortcodes=tuple(_norm_shortcode(s) for s in shortcodes),
+        dests=tuple(dests),
+        labels=tuple(label for label in labels if label),
+        tags=tuple(tags),
+        unsafe=tuple(unsafe),
+        stray=tuple((r, c.translate(unmask)) for r, c in stray),
+        prose=_URL.sub("\x03", visible),
+        blocks=_blocks(text),
+        breaks=len(_NEWLINE.findall(text)),
+        pipes=len(re.findall(r"(?<!\\)(?:\\\\)*\|", text)),
+        heading_id=heading_id.group(0).strip() if heading_id else None,
+    )
+
+
+def _language(locale: str) -> str:
+    return re.split(r"[_\-@.]", locale, maxsplit=1)[0].lower()
+
+
+@lru_cache(maxsize=64)
+def _han_or_kana(locale: str) -> bool:
+    """True when the locale's script is Hans, Hant or Jpan (CLDR likely subtags)."""
+    base = re.split(r"[@.]", locale)[0].replace("-", "_")
+    try:
+        language, territory, script, *_ = parse_locale(base)
+    except (ValueError, TypeError):
+        return False
+    likely = get_global("likely_subtags")
+    for key in (f"{language}_{territory}", language):
+        if not script and key in likely:
+            script = parse_locale(likely[key])[2]
+    return script in ("Hans", "Hant", "Jpan")
+
+
+# --- the checks -------------------------------------------------------------------
+
+_REGISTRY: list[Check] = []
+
+
+def _check(name: str, severity: str, description: str) -> Callable:
+    def register(func: Callable) -> Callable:
+        _REGISTRY.append(Check(name, description, severity, func))
+        return func
+
+    return register
+
+
+def _excess(source: Iterable, translation: Iterable, key: Callable = lambda x: x) -> list:
+    """Items of the translation beyond what the source has, in order."""
+    if not translation or translation == source:
+        return []
+    extra = Counter(map(key, translation)) - Counter(map(key, source))
+    out = []
+    for item in translation:
+        if extra[key(item)] > 0:
+            extra[key(item)] -= 1
+            out.append(item)
+    return out
+
+
+def _short(s: str, width: int = 60) -> str:
+    s = s if len(s) <= width else s[: width - 1] + "…"
+    return s or "(empty)"
+
+
+def _code(c: str) -> str:
+    fence = "`" * (max(map(len, _TICKS.findall(c)), default=0) + 1)
+    pad = " " if c.startswith("`") or c.endswith("`") else ""
+    return f"{fence}{pad}{c}{pad}{fence}"
+
+
+def _changes(what: str, old: list[str], new: list[str], added: bool = True) -> Iterable[str]:
+    """"X changed to Y" for one swap, else each missing (and added) item."""
+    if len(old) == 1 and len(new) == 1:
+        yield f"{what} {old[0]} changed to {new[0]}"
+        return
+    yield from (f"{what} {o} missing from translation" for o in old)
+    yield from (f"{what} {n} is not in the source" for n in new if added)
+
+
+@_check("inline-code", "error", "inline code spans must be kept unchanged")
+def _inline_code(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]:
+    old, new = _excess(tr.code, src.code), _excess(src.code, tr.code)
+    return _changes("inline code", [_code(c) for c in old], [_code(c) for c in new], False)
+
+
+@_check("backticks", "error", "every backtick run must have a closing run")
+def _backticks(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]:
+    for run, context in _excess(src.open_ticks, tr.open_ticks, key=lambda x: x[0]):
+        yield f"backtick {_code(run)} near “{context}” has no closing {_code(run)}"
+
+
+@_check("links", "error", "link and image destinations must stay as in the source")
+def _links(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]:
+    def bare(dest: str) -> str:
+        return _PLACEHOLDER.sub("", _mask_shortcodes(dest)[0])
+
+    def shown(dests: list, other: _Parsed) -> list[str]:  # a lost {{< ref >}}: "shortcodes" says it
+        return [f"{kind} destination {_short(d)}" for kind, d in dests
+                if bare(d) or all(_norm_shortcode(s) in other.shortcodes
+                                  for s in _mask_shortcodes(d)[1])]
+
+    old, new = _excess(tr.dests, src.dests), _excess(src.dests, tr.dests)
+    if len(old) == len(new) == 1 and old[0][0] == new[0][0]:
+        if bare(old[0][1]) != bare(new[0][1]):
+            yield f"{old[0][0]} destination {_short(old[0][1])} changed to {_short(new[0][1])}"
+        return
+    yield from (f"{d} missing from translation" for d in shown(old, tr))
+    yield from (f"{d} is not in the source" for d in shown(new, src))
+
+
+@_check("reference-links", "error", "reference link labels [label] must be kept")
+def _reference_links(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]:
+    for label in _excess(tr.labels, src.labels):
+        yield f"reference link [{label}] missing from translation (keep the label as is)"
+
+
+@_check("shortcodes", "error", "Hugo shortcodes {{< >}} and {{% %}} must be kept unchanged")
+def _shortcodes(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]:
+    old, new = _excess(tr.shortcodes, src.shortcodes), _excess(src.shortcodes, tr.shortcodes)
+    return _changes("shortcode", [_short(s) for s in old], [_short(s) for s in new])
+
+
+@_check("html", "error", "no raw HTML tags that the source does not have")
+def _html(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]:
+    for tag in _excess(src.tags, tr.tags):
+        yield f"HTML tag {tag} is not in the source"
+
+
+@_check("unsafe", "error", "no <script>, <iframe>, <style>, on…= handlers, javascript:/data: URLs")
+def _unsafe(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]:
+    for item in _excess(src.unsafe, tr.unsafe):
+        yield f"unsafe markup in translation: {item}"
+
+
+@_check("block-syntax", "error", "no new block: #, -, 1., >, ```, ---, |, HTML, indented code")
+def _block_syntax(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]:
+    if "table" in opt.kind and tr.pipes > src.pipes:
+        yield "unescaped | would split the table cell; write \\| instead"
+    if opt.inline:
+        return  # one line only, and "newline" reports a line break
+    for i, construct, line in _excess(src.blocks, tr.blocks, key=lambda b: (b[0] == 0, b[1])):
+        where = f"line {i + 1} of the translation" if i else "the translation"
+        yield f"{where} would start a {construct}: “{_short(line.strip())}”"
+
+
+@_check("emphasis", "error", "emphasis markers (*, **, _, __) must open and close")
+def _emphasis(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]:
+    extra = _excess(src.stray, tr.stray, key=lambda x: x[0])
+    if extra:
+        (run, context), more = extra[0], f" ({len(extra)} markers)" if len(extra) > 1 else ""
+        yield (f"emphasis marker {run} near “{context}” does not pair up and will show as is{more};"
+               " beside punctuation a marker needs a space on its outer side")
+
+
+@_check("heading-id", "error", "a heading id {#id} must be kept, unchanged, at the end")
+def _heading_id(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]:
+    old, new = src.heading_id, tr.heading_id
+    if old and new and old != new:
+        yield f"heading id {old} changed to {new}"
+    elif old and not new:
+        yield f"heading id {old} missing from the end of the translation"
+    elif new and not old:
+        yield f"heading id {new} added; the source has none"
+
+
+@_check("newline", "error", "headings, table cells and front matter values stay on one line")
+def _newline(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]:
+    if opt.inline and tr.breaks > src.breaks:
+        yield f"line break in a {opt.kind}: it must stay on one line"
+
+
+@_check("untranslated", "warning", "translation identical to a source of two or more words")
+def _untranslated(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]:
+    if (tr.text == src.text and opt.locale
+            and _language(opt.locale) != _language(opt.source_locale)
+            and len(_WORD.findall(src.prose)) >= 2):
+        yield "translation is identical to the source: copied, not translated?"
+
+
+@_check("whitespace", "warning", "leading and trailing whitespace as in the source")
+def _whitespace(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]:
+    a, b = src.text, tr.text
+    for where, x, y in (("leading", a[: len(a) - len(a.lstrip())], b[: len(b) - len(b.lstrip())]),
+                        ("trailing", a[len(a.rstrip()):], b[len(b.rstrip()):])):
+        if x != y:
+            yield f"{where} whitespace differs: source {x!r}, translation {y!r}".replace("''", "none")
+
+
+@_check("cjk-spacing", "warning", "a space between CJK and Latin letters or digits (zh, ja)")
+def _cjk_spacing(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]:
+    if not opt.wants_cjk_spacing:
+        return
+    text, spots = tr.prose, []
+    for m in _CJK_LATIN.finditer(text):
+        p = m.start()
+        before_cjk = _CJK_RUN.fullmatch(text[p - 1])
+        left_run, right_run = (_CJK_RUN, _LATIN_RUN) if before_cjk else (_LATIN_RUN, _CJK_RUN)
+        left = [r.group() for r in left_run.finditer(text, max(0, p - 6), p)][-1]
+        right = right_run.match(text, p).group()[:12]
+        spots.append(f"{left}{right} → {left} {right}")
+    if spots:
+        more = f" (and {len(spots) - 3} more)" if len(spots) > 3 else ""
+        yield f"missing space between CJK and Latin text: {'; '.join(spots[:3])}{more}"
+
+
+FUZZY = Check("fuzzy", "fuzzy entry: the source changed since translation", "warning", None)
+CHECKS: tuple[Check, ...] = (*_REGISTRY, FUZZY)
+_ERROR_CHECKS = tuple(c for c in CHECKS if c.severity == "error")
+
+
+def fuzzy_finding(msgid: str, previous_msgid: str | None = None) -> Finding:
+    """The warning for a fuzzy entry; the catalog side decides which are fuzzy."""
+    return Finding(FUZZY.name, FUZZY.severity, "fuzzy: source changed since translation")
+
+
+def check_message(msgid: str, msgstr: str, options: CheckOptions = CheckOptions(),
+                  checks: Iterable[Check] = CHECKS) -> list[Finding]:
+    """All findings for one translation; an empty msgstr is untranslated, not wrong."""
+    if not msgstr:
+        return []
+    src, tr = _parse(msgid), _parse(msgstr)
+    return [Finding(c.name, c.severity, message)
+            for c in checks if c.func is not None
+            for message in c.func(src, tr, options)]
+
+
+def errors(msgid: str, msgstr: str, options: CheckOptions = CheckOptions()) -> list[Finding]:
+    """Only the errors: the build keeps the source text of a unit that has any."""
+    return check_message(msgid, msgstr, options, _ERROR_CHECKS)

@@ -1,0 +1,364 @@
+"""Tests for checks.py: each check fires on a mistake and stays quiet on a good
+translation; real Chinese translations from the before80 corpus give no errors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from docl10n.checks import (
+    CHECKS,
+    Check,
+    CheckOptions,
+    Finding,
+    check_message,
+    errors,
+    fuzzy_finding,
+)
+
+ZH = CheckOptions(locale="zh_CN")
+HEADING = CheckOptions(locale="zh_CN", inline=True, kind="heading")
+CELL = CheckOptions(locale="zh_CN", inline=True, kind="table cell")
+CORPUS = Path("/work/shared/corpus/before80-zh/content")
+
+
+def fired(msgid: str, msgstr: str, options: CheckOptions = ZH) -> set[str]:
+    return {f.check for f in check_message(msgid, msgstr, options)}
+
+
+def messages(msgid: str, msgstr: str, options: CheckOptions = ZH) -> list[str]:
+    return [f.message for f in check_message(msgid, msgstr, options)]
+
+
+# (check, msgid, msgstr, options): the check must report something.
+MUST_FIRE = [
+    ("inline-code", "Run `docker run` now.", "现在运行 docker run。", ZH),
+    ("inline-code", "Use `docker ps`.", "使用 `docker  ps`。", ZH),
+    ("inline-code", "Type ``a`b`` here.", "在这里输入 `a`b`。", ZH),
+    ("inline-code", "Set `A` and `B`.", "设置 `A`。", ZH),
+    ("backticks", "Run `docker run` now.", "现在运行 `docker run 命令。", ZH),
+    ("backticks", "Run ``docker run`` now.", "运行 ``docker run` 命令。", ZH),
+    ("links", "See [docs](https://x).", "见[文档](https://y)。", ZH),
+    ("links", "See [docs](https://x).", "见文档。", ZH),
+    ("links", "See [docs](https://x).", "见[文档] (https://x)。", ZH),
+    ("links", "![A diagram](a.png)", "![示意图](b.png)", ZH),
+    ("links", "Visit <https://a.example>.", "访问 <https://b.example>。", ZH),
+    ("links", "Read the docs.", "阅读[文档](https://example.com)。", ZH),
+    ("links", '[a]({{< ref "/x" >}}#y)', '[甲]({{< ref "/x" >}}#z)', ZH),
+    ("links", '<a href="/x">a</a>', '<a href="/y">甲</a>', ZH),
+    ("reference-links", "See [the guide][guide].", "见[指南][指南]。", ZH),
+    ("reference-links", "See [Docker Hub].", "见 [Docker 中心]。", ZH),
+    ("reference-links", "[!NOTE]", "[!注意]", ZH),
+    ("shortcodes", 'Use {{< ref "/a" >}} here.', 'Use {{< ref "/b" >}}。', ZH),
+    ("shortcodes", "{{% param example_url %}} is it.", "就是它。", ZH),
+    ("shortcodes", "Plain.", "纯文本 {{< include file=x >}}。", ZH),
+    ("html", "Press Enter.", "按 <kbd>Enter</kbd>。", ZH),
+    ("html", "Press Enter.", "按 Enter<br>。", ZH),
+    ("html", "Press Enter.", "按 Enter <!-- 注释 -->。", ZH),
+    ("block-syntax", "Heading text", "# 标题", ZH),
+    ("block-syntax", "First line", "第一行\n## 标题", ZH),
+    ("block-syntax", "Item", "- 项", ZH),
+    ("block-syntax", "Item", "* 项", ZH),
+    ("block-syntax", "Item", "+ 项", ZH),
+    ("block-syntax", "Item", "1. 项", ZH),
+    ("block-syntax", "Item", "1) 项", ZH),
+    ("block-syntax", "Text", "文本\n1. 项", ZH),
+    ("block-syntax", "Quote", "> 引用", ZH),
+    ("block-syntax", "Text", "文本\n> 引用", ZH),
+    ("block-syntax", "Text", "文本\n```", ZH),
+    ("block-syntax", "Text", "~~~", ZH),
+    ("block-syntax", "Text", "---", ZH),
+    ("block-syntax", "Text", "* * *", ZH),
+    ("block-syntax", "Text", "文本\n***", ZH),
+    ("block-syntax", "Text", "文本\n===", ZH),
+    ("block-syntax", "Text", "文本\n---", ZH),
+    ("block-syntax", "Text", "文本\n| --- | --- |", ZH),
+    ("block-syntax", "Text", "<div>文本</div>", ZH),
+    ("block-syntax", "Text", "文本\n<!-- 注释 -->", ZH),
+    ("block-syntax", "Text", "    缩进的代码", ZH),
+    ("block-syntax", "Text", "\t缩进的代码", ZH),
+    ("block-syntax", "Text", "[foo]: /url", ZH),
+    ("block-syntax", "A or B", "A 或 | B", CELL),
+    ("emphasis", "Select **Run**.", "选择**运行。", ZH),
+    ("emphasis", "Click **Search** button.", "点击**“搜索”**按钮。", ZH),
+    ("emphasis", "An _important_ step.", "一个_重要_步骤。", ZH),
+    ("emphasis", "An *important* step.", "一个 *重要 步骤。", ZH),
+    ("heading-id", "Install {#install}", "安装", HEADING),
+    ("heading-id", "Install {#install}", "安装 {#anzhuang}", HEADING),
+    ("heading-id", "Install", "安装 {#install}", HEADING),
+    ("heading-id", "Install {#install}", "{#install} 安装", HEADING),
+    ("newline", "What is a container?", "什么是\n容器？", HEADING),
+    ("newline", "A cell", "一个\r\n单元格", CELL),
+    ("untranslated", "Docker Desktop overview", "Docker Desktop overview", ZH),
+    ("whitespace", "Hello ", "你好", ZH),
+    ("whitespace", "Hello", " 你好", ZH),
+    ("cjk-spacing", "Using Docker", "使用Docker", ZH),
+    ("cjk-spacing", "Docker is", "Docker是", ZH),
+    ("cjk-spacing", "3 containers", "3个容器", ZH),
+    ("cjk-spacing", "Using Docker", "Dockerを使う", CheckOptions(locale="ja")),
+    ("cjk-spacing", "Using Docker", "使用Docker", CheckOptions(locale="zh_TW")),
+    ("cjk-spacing", "Using Docker", "使用Docker", CheckOptions(locale="en", cjk_spacing=True)),
+    ("cjk-spacing", "Select **Docker**", "选择**Docker**桌面", ZH),
+]
+
+# (msgid, msgstr, options): no finding at all (warnings included).
+MUST_NOT_FIRE = [
+    ("Run `docker run` now.", "现在运行 `docker run`。", ZH),
+    ("Set `A` and `B`.", "设置 `B` 和 `A`。", ZH),
+    ("Use `` `x` ``.", "使用 `` `x` ``。", ZH),
+    ("Use ` x ` here.", "在这里使用 ` x `。", ZH),
+    ("the docker run command", "`docker run` 命令", ZH),
+    ("It is a ` char.", "这是一个 ` 字符。", ZH),
+    ("Type \\` to quote.", "输入 \\` 来引用。", ZH),
+    ("See [docs](https://x).", "见[文档](https://x)。", ZH),
+    ('See [docs](/x "The title").', '见[文档](/x "标题")。', ZH),
+    ("[a](/1) and [b](/2)", "[乙](/2) 和 [甲](/1)", ZH),
+    ("Visit <https://a.example>.", "访问 <https://a.example>。", ZH),
+    ('[a]({{< ref "/x" >}}) it', '[甲]({{<ref "/x">}}) 它', ZH),
+    ("![A diagram](a.png)", "![示意图](a.png)", ZH),
+    ("See [the guide][guide].", "见[指南][Guide]。", ZH),
+    ("See [Docker Hub][].", "见 [docker hub]。", ZH),
+    ("See [Docker Hub].", "见 [Docker 中心][Docker Hub]。", ZH),
+    ('{{% param "example_url" %}} is it.', '就是 {{% param "example_url" %}}。', ZH),
+    ("Press <kbd>Enter</kbd>.", "按 <kbd>Enter</kbd> 键。", ZH),
+    ('<abbr title="Software">SDK</abbr>', '<abbr title="软件">SDK</abbr>', ZH),
+    ("Add a `<script>` tag.", "添加一个 `<script>` 标签。", ZH),
+    ("<iframe src=https://x></iframe> video", "<iframe src=https://x></iframe> 视频", ZH),
+    ("Avoid the javascript: scheme.", "避免使用 javascript: 协议。", ZH),
+    ("Issue #1 is open.", "问题 #1 仍未解决。", ZH),
+    ("Version 1.5 is out.", "1.5 版本已发布。", ZH),
+    ("C# and F#", "C# 和 F#", ZH),
+    ("First line", "第一行\n第二行", ZH),
+    ("Text", "文本\n2. 项", ZH),
+    ("Text", "文本\n    缩进", ZH),
+    ("# of items", "# 项目数", HEADING),
+    ("A \\| B", "A \\| B 乙", CELL),
+    ("Select **Run**.", "选择 **运行**。", ZH),
+    ("Select **Run** to start.", "选择**运行**启动。", ZH),
+    ("- Self-contained.", "**自包含**。每个容器", ZH),
+    ("Multiply 2 * 3.", "计算 2 * 3。", ZH),
+    ("Set my_var here.", "在这里设置 my_var。", ZH),
+    ("Select **Run**.", "选择运行。", ZH),
+    ("Install {#install}", "安装 {#install}", HEADING),
+    ("Install {#install}", "安装{#install}", HEADING),
+    ("What is a container?", "什么是容器？", HEADING),
+    ("Docker", "Docker", ZH),
+    ("`docker run`", "`docker run`", ZH),
+    ("Docker Desktop overview", "Docker Desktop overview", CheckOptions(locale="en_GB")),
+    ("Docker Desktop overview", "Docker Desktop overview", CheckOptions()),
+    ("Hello ", "你好 ", ZH),
+    ("Using Docker", "使用 Docker", ZH),
+    ("Using Docker", "使用`docker`命令", ZH),
+    ("Visit [http://localhost:8080](https://localhost:8080/)",
+     "访问 [http://localhost:8080](https://localhost:8080/)", ZH),
+    ("Visit it", "访问https://docs.docker.com即可", ZH),
+    ("Containers (VMs)", "容器（VM）与虚拟机", ZH),
+    ("Using Docker", "使用Docker", CheckOptions(locale="de")),
+    ("Using Docker", "Docker를 사용", CheckOptions(locale="ko")),
+    ("Using Docker", "使用Docker", CheckOptions(locale="zh_CN", cjk_spacing=False)),
+    ("Anything", "", ZH),
+]
+
+UNSAFE = [
+    "<script>alert(1)</script>",
+    "<SCRIPT>alert(1)</SCRIPT>",
+    "<ScRiPt src=//x.example></ScRiPt>",
+    "<iframe src=https://x.example></iframe>",
+    "<object data=x></object>",
+    "<embed src=x>",
+    "<style>body { display: none }</style>",
+    '<a href="#" onclick="steal()">点击</a>',
+    "<img src=x OnError=steal()>",
+    "<img/onerror=steal() src=x>",
+    "[点击](javascript:alert(1))",
+    "[点击](JavaScript:alert(1))",
+    "[点击](&#106;avascript:alert(1))",
+    "[点击](java&#x09;script:alert(1))",
+    "[点击](vbscript:msgbox)",
+    "![图](data:image/svg+xml;base64,PHN2Zz4=)",
+    "<javascript:alert(1)>",
+    '<a href="&#x6A;avascript:alert(1)">点击</a>',
+    "<a href='jav\tascript:alert(1)'>点击</a>",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+]
+
+
+@pytest.mark.parametrize("check,msgid,msgstr,options", MUST_FIRE,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(MUST_FIRE)])
+def test_check_fires(check, msgid, msgstr, options):
+    assert check in fired(msgid, msgstr, options)
+
+
+@pytest.mark.parametrize("msgid,msgstr,options", MUST_NOT_FIRE,
+                         ids=[f"quiet-{i}" for i in range(len(MUST_NOT_FIRE))])
+def test_check_quiet(msgid, msgstr, options):
+    assert check_message(msgid, msgstr, options) == []
+
+
+@pytest.mark.parametrize("msgstr", UNSAFE)
+def test_unsafe_markup_is_an_error(msgstr):
+    found = errors("Click here.", msgstr, ZH)
+    assert "unsafe" in {f.check for f in found}
+
+
+def test_every_check_has_a_firing_case():
+    names = {c.name for c in CHECKS if c.func is not None}
+    assert names - {"unsafe"} <= {c[0] for c in MUST_FIRE}
+
+
+def test_messages_speak_to_translators():
+    assert messages("Run `docker run` now.", "现在运行。") == [
+        "inline code `docker run` missing from translation"]
+    assert messages("See [it](https://x).", "见[它](https://y)。") == [
+        "link destination https://x changed to https://y"]
+    assert messages("Type ``a`b``.", "输入 `ab`。") == ["inline code ``a`b`` changed to `ab`"]
+    assert messages("Use {{< ref a >}}.", "用。") == ["shortcode {{< ref a >}} missing from translation"]
+    assert messages("Item", "- 项") == ["the translation would start a list item: “- 项”"]
+    assert messages("Item", "项\n# 标") == ["line 2 of the translation would start a heading: “# 标”"]
+    assert messages("Intro {#intro}", "介绍", HEADING) == [
+        "heading id {#intro} missing from the end of the translation"]
+    assert messages("Click", "点击<script>x()</script>") == ["unsafe markup in translation: <script>"]
+    (cjk,) = messages("Using Docker 3 times", "使用Docker 3次")
+    assert "使用Docker → 使用 Docker" in cjk and "3次 → 3 次" in cjk
+    (emphasis,) = messages("Click **Search** now", "点击**“搜索”**按钮")
+    assert emphasis.startswith("emphasis marker ** near") and "space" in emphasis
+
+
+def test_inline_units_report_a_line_break_not_block_syntax():
+    options = CheckOptions(locale="zh_CN", inline=True, kind="front matter title")
+    assert fired("Text", "文本\n- 项", options) == {"newline"}
+
+
+def test_shortcode_link_lost_is_reported_once():
+    found = check_message('See [x]({{< ref "/a" >}}).', "见 x。", ZH)
+    assert [f.check for f in found] == ["shortcodes"]
+
+
+def test_changed_ref_shortcode_in_link_is_reported_once():
+    found = check_message('[x]({{< ref "/a" >}})', '[甲]({{< ref "/b" >}})', ZH)
+    assert [f.check for f in found] == ["shortcodes"]
+
+
+def test_errors_returns_only_errors():
+    msgid, msgstr = "Run `docker run` with Docker now ", "现在用Docker运行"
+    assert {f.severity for f in check_message(msgid, msgstr, ZH)} == {"error", "warning"}
+    found = errors(msgid, msgstr, ZH)
+    assert found and all(f.severity == "error" for f in found)
+
+
+def test_registry():
+    names = [c.name for c in CHECKS]
+    assert len(names) == len(set(names))
+    for c in CHECKS:
+        assert isinstance(c, Check) and c.severity in ("error", "warning")
+        assert c.description and "\n" not in c.description
+    assert {"inline-code", "links", "shortcodes", "unsafe", "block-syntax", "emphasis",
+            "heading-id", "newline", "untranslated", "whitespace", "cjk-spacing",
+            "fuzzy"} <= set(names)
+
+
+def test_fuzzy_finding():
+    assert fuzzy_finding("New text", "Old text") == Finding(
+        "fuzzy", "warning", "fuzzy: source changed since translation")
+
+
+@pytest.mark.parametrize("locale,expected", [
+    ("zh_CN", True), ("zh", True), ("zh_TW", True), ("zh-Hant-HK", True), ("zh_Hans_SG", True),
+    ("ja", True), ("ja_JP", True), ("yue", True),
+    ("ko", False), ("ko_KR", False), ("en", False), ("de_DE", False), ("", False),
+    ("not a locale", False),
+])
+def test_cjk_spacing_follows_locale_script(locale, expected):
+    assert CheckOptions(locale=locale).wants_cjk_spacing is expected
+
+
+# --- the real corpus: bilingual before80 pages ---------------------------------------
+
+def bilingual_pairs(path: Path) -> list[tuple[str, str]]:
+    """English paragraph + following U+200B-tab Chinese paragraph, and list items
+    written as an English item followed by its Chinese item."""
+    text = path.read_text(encoding="utf-8").split("+++", 2)[-1]
+    blocks, current, fenced = [], [], False
+    for line in re.split(r"\r\n|\r|\n", text):
+        if line.strip().startswith(("```", "~~~")):
+            fenced, current = not fenced, []
+        elif not fenced and line.strip():
+            current.append(line.strip())
+        elif current:
+            blocks.append(current)
+            current = []
+    blocks.append(current)
+    pairs = []
+    for a, b in zip(blocks, blocks[1:]):
+        if b and b[0].startswith("\u200b") and not re.match(r"[\u200b#>|{!<*-]|\d+\.", a[0]):
+            pairs.append((" ".join(a), " ".join(b).lstrip("\u200b\t ")))
+        items = [line[2:] for line in a if line.startswith("- ")]
+        for en, zh in zip(items, items[1:]):
+            if not re.search("[\u4e00-\u9fff]", en) and re.match("(\\*\\*)?[\u4e00-\u9fff]", zh):
+                pairs.append((en, zh))
+    return pairs
+
+
+GOOD_PAGES = [
+    "get-started/Dockerconcepts/Thebasics/Whatisacontainer.md",
+    "get-started/Dockerconcepts/Thebasics/Whatisanimage.md",
+    "get-started/Dockerconcepts/Thebasics/Whatisaregistry.md",
+    "get-started/Dockerconcepts/Thebasics/WhatisDockerCompose.md",
+    "get-started/Dockerworkshop/Part4PersisttheDB.md",
+]
+
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
+
+
+@needs_corpus
+def test_real_translations_have_no_errors():
+    pairs = [p for page in GOOD_PAGES for p in bilingual_pairs(CORPUS / page)]
+    assert len(pairs) >= 50
+    assert any("**" in zh for _, zh in pairs) and any("`" in zh for _, zh in pairs)
+    assert any("{{<" in zh for _, zh in pairs)
+    bad = [(en, zh, errors(en, zh, ZH)) for en, zh in pairs if errors(en, zh, ZH)]
+    assert bad == []
+
+
+@needs_corpus
+@pytest.mark.parametrize("page,fragment,check", [
+    # The translator dropped two links of the source.
+    ("manuals/DockerBuild/Cache/Cachestoragebackends/_index.md", "containerd 图像存储", "shortcodes"),
+    # `Permission Denied` was translated inside the code span's place.
+    ("manuals/DockerEngine/Security/SeccompsecurityprofilesforDocker.md", "权限被拒绝", "inline-code"),
+    # `deb` became `.deb`.
+    ("manuals/DockerEngine/Install/Ubuntu.md", "`.deb`", "inline-code"),
+    # The mirror pointed a docs.docker.com link at its own page.
+    ("manuals/DockerEngine/Networking/Networkdrivers/Bridgenetworkdriver.md", "断开它们的连接", "links"),
+])
+def test_real_translator_mistakes_are_caught(page, fragment, check):
+    (en, zh), = [(en, zh) for en, zh in bilingual_pairs(CORPUS / page) if fragment in zh]
+    assert check in {f.check for f in errors(en, zh, ZH)}
+
+
+# --- properties ----------------------------------------------------------------------
+
+PIECES = st.sampled_from(list("`*_[]()<>{}#%!\\|-=~+.:/\"' \n\r\t&;1aZ使用ド") + [
+    "{{<", ">}}", "{{%", "%}}", "```", "**", "](", "<script>", "javascript:", "&#106;",
+    "{#id}", "<b>", "</b>", "[x]", "    ", "\u200b", "\U000f0000"])
+MARKDOWNISH = st.one_of(st.text(), st.lists(PIECES, max_size=40).map("".join))
+OPTIONS = st.builds(CheckOptions, locale=st.sampled_from(["zh_CN", "ja", "de", "", "xx-yy"]),
+                    inline=st.booleans(),
+                    kind=st.sampled_from(["paragraph", "heading", "table cell", "front matter title"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(MARKDOWNISH, MARKDOWNISH, OPTIONS)
+def test_never_raises(msgid, msgstr, options):
+    for finding in check_message(msgid, msgstr, options):
+        assert finding.severity in ("error", "warning") and finding.message
+
+
+@settings(max_examples=400, deadline=None)
+@given(MARKDOWNISH, OPTIONS)
+def test_identical_translation_has_no_errors(msgid, options):
+    assert errors(msgid, msgid, options) == []
