@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import capture, pipeline, project
+from . import capture, gettextize, pipeline, project
 from .coverage import combine
 from .model import Coverage, Docl10nError, Problem
 
@@ -258,5 +258,52 @@ def ingest(captures: tuple[Path, ...], out: Path, utc_offset: str, weight: int) 
             written += 1
         click.echo(f"{path} -> {out / page.relpath}")
     click.echo(f"ingest: {written} pages written, {errors} captures refused")
+    if errors:
+        sys.exit(1)
+
+
+@main.command("import")
+@locale_option(required=True)
+@click.option(
+    "--from", "from_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of existing translated or bilingual pages (searched recursively).",
+)
+@click.option("--overwrite", is_flag=True, help="Replace translations the catalogs already have.")
+@click.option("--dry-run", is_flag=True, help="Report what would be imported; write nothing.")
+@root_option
+def import_(locales: tuple[str, ...], from_dir: Path, overwrite: bool, dry_run: bool, root: Path) -> None:
+    """Fill catalogs from pages someone already translated by hand.
+
+    Each source page is paired with its counterpart in --from by the
+    attribution URL (> 原文：…), else by path, else by title. Bilingual
+    pages give English/translation pairs; translated-only pages are aligned
+    block by block (refused, with path:line, where they do not align).
+    English equal to the source is imported as translated; similar English
+    as fuzzy, with the English it translated as previous msgid. Existing
+    translations are kept unless --overwrite. Run `docl10n extract` first.
+    """
+    config = _config(root)
+    errors = 0
+    for locale in locales:
+        try:
+            result = gettextize.import_translations(config, locale, from_dir, overwrite, dry_run)
+        except Docl10nError as exc:
+            errors += _report([exc.problem])
+            continue
+        for p in result.pages:
+            if p.counterpart is None:
+                click.echo(f"{p.page}: no counterpart ({p.units} units)")
+            else:
+                click.echo(
+                    f"{p.page} <- {p.counterpart} (by {p.matched_by}): {p.units} units, {p.exact} exact, "
+                    f"{p.fuzzy} fuzzy, {p.missing} not found" + (f", {p.kept} kept" if p.kept else "")
+                )
+        t = result.total()
+        click.echo(
+            f"import {locale}{' (dry run)' if dry_run else ''}: {t.counterpart} matched; {t.units} units, "
+            f"{t.exact} exact, {t.fuzzy} fuzzy, {t.missing} not found, {t.kept} kept; "
+            f"{sum(p.written for p in result.pages)} catalogs written"
+        )
+        errors += _report(result.problems)
     if errors:
         sys.exit(1)
