@@ -235,13 +235,61 @@ def _toml_encode(original: str, value: str) -> str:
 
 def _json_values(text: str, fm: FrontMatter, path: str, keys: Keys) -> Iterator[tuple]:
     data = json.loads(text[fm.body.start : fm.body.end])
-    for key in keys.scalars:
-        value = data.get(key) if isinstance(data, dict) else None
-        if not isinstance(value, str):
+    if not isinstance(data, dict):
+        raise Docl10nError(path, 1, "JSON front matter is not an object")
+    for key, start, end in _json_strings(text, fm.body.start):
+        value = _lookup(data, key)
+        if not isinstance(value, str) or any(k in NEVER for k in key if isinstance(k, str)):
             continue
-        m = re.search(r'"' + re.escape(key) + r'"\s*:\s*("(?:[^"\\]|\\.)*")', text[: fm.body.end])
-        if m and json.loads(m.group(1)) == value:
-            yield ((key,), m.start(1), m.end(1), value, False)
+        if len(key) == 1 and key[0] in keys.scalars:
+            yield (key, start, end, value, False)
+        elif len(key) >= 3 and isinstance(key[-2], int) and key[-1] in keys.card_fields:
+            items = _lookup(data, key[:-2])
+            if isinstance(items, list) and all(isinstance(i, dict) for i in items):
+                yield (key, start, end, value, False)
+
+
+JSON_SPACE = re.compile(r"[ \t\r\n]*")
+
+
+def _json_strings(text: str, pos: int) -> Iterator[tuple[tuple, int, int]]:
+    """Every string value of a JSON document with its key path and exact position."""
+    decoder = json.JSONDecoder()
+
+    def value(pos: int, key: tuple) -> Iterator[tuple]:
+        pos = JSON_SPACE.match(text, pos).end()
+        ch = text[pos]
+        if ch == "{":
+            pos = JSON_SPACE.match(text, pos + 1).end()
+            if text[pos] == "}":
+                return pos + 1
+            while True:
+                name, pos = json.decoder.scanstring(text, JSON_SPACE.match(text, pos).end() + 1)
+                pos = JSON_SPACE.match(text, pos).end() + 1  # the colon
+                pos = yield from value(pos, (*key, name))
+                pos = JSON_SPACE.match(text, pos).end()
+                if text[pos] == "}":
+                    return pos + 1
+                pos += 1  # the comma
+        if ch == "[":
+            pos = JSON_SPACE.match(text, pos + 1).end()
+            if text[pos] == "]":
+                return pos + 1
+            i = 0
+            while True:
+                pos = yield from value(pos, (*key, i))
+                pos = JSON_SPACE.match(text, pos).end()
+                if text[pos] == "]":
+                    return pos + 1
+                pos, i = pos + 1, i + 1
+        if ch == '"':
+            _, end = json.decoder.scanstring(text, pos + 1)
+            yield (key, pos, end)
+            return end
+        _, end = decoder.raw_decode(text, pos)
+        return end
+
+    yield from value(pos, ())
 
 
 # -- writing ------------------------------------------------------------------

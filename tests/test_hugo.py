@@ -1,0 +1,135 @@
+"""Built pages rendered by a real Hugo, in the minimal site under tests/hugo/.
+
+The site's shortcodes are stubs; ``hasCJKLanguage`` is off, so a page is
+treated as CJK only through the ``isCJKLanguage`` flag the build adds. The
+evidence is Hugo's own word count: on a CJK page every non-ASCII word counts
+its characters, so ``.WordCount`` exceeds the number of whitespace-separated
+words. In CI (``CI=true``) a missing hugo is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path, PurePosixPath
+
+import polib
+import pytest
+
+from conftest import DOCKER_DOCS, ROOT
+from docl10n import pipeline, project
+
+SITE = Path(__file__).parent / "hugo"
+HUGO = shutil.which("hugo")
+META = re.compile(r'<meta name="(\w+)" content="([^"]*)">')
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+SELF_LINK = re.compile(r"\]\(#([^)\s]+)\)")
+
+
+@pytest.fixture(scope="module")
+def hugo() -> str:
+    if HUGO is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("hugo is not installed (make system-deps installs it)")
+        pytest.skip("hugo is not installed")
+    return HUGO
+
+
+def pseudo_project(root: Path, pages: dict[str, Path]) -> project.Config:
+    """A project whose catalogs translate every message (``译`` + English)."""
+    for rel, src in pages.items():
+        (root / "source" / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(src, root / "source" / rel)
+    (root / "docl10n.toml").write_text('[attribution]\nbase_url = "https://docs.docker.com/"\n')
+    config = project.load(root)
+    assert not pipeline.extract(config).failed
+    assert not pipeline.update(config, "zh_CN").failed
+    for po_path in (root / "locales" / "zh_CN").rglob("*.po"):
+        po = polib.pofile(str(po_path))
+        for e in po:
+            e.msgstr, e.flags = "译" + e.msgid, []
+        po.save()
+    return config
+
+
+def render(hugo: str, content: Path, dest: Path) -> None:
+    run = subprocess.run(
+        [hugo, "--quiet", "-s", str(SITE), "--contentDir", str(content), "-d", str(dest)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+
+
+def html_path(public: Path, rel: str) -> Path:
+    p = PurePosixPath(rel)
+    parts = p.parent.parts if p.stem in ("_index", "index") else (*p.parent.parts, p.stem)
+    return public.joinpath(*[x.lower() for x in parts], "index.html")
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory, hugo):
+    """The bundled site built both ways and rendered: (config, {mode: public dir})."""
+    root = tmp_path_factory.mktemp("bundled")
+    sources = {p.relative_to(ROOT / "source").as_posix(): p for p in (ROOT / "source").rglob("*.md")}
+    config = pseudo_project(root, sources)
+    publics = {}
+    for mode in ("translate", "bilingual"):
+        out = root / "site" / mode
+        result = pipeline.build(config, "zh_CN", out, layout="hugo-dir", mode=mode)
+        assert not result.failed and result.counts["translated"] == result.counts["units"]
+        render(hugo, out / "content" / "zh-cn", out / "public")
+        publics[mode] = out / "public"
+    return config, publics
+
+
+@pytest.mark.parametrize("mode", ["translate", "bilingual"])
+def test_every_page_renders_with_translated_title_as_cjk(bundled, mode):
+    config, publics = bundled
+    pages = project.source_pages(config)
+    assert len(pages) >= 40
+    for rel in pages:
+        page = pipeline.read_page(config, rel)
+        title = next(u.msgid for u in page.units if u.key == ("title",))
+        out = html_path(publics[mode], rel).read_text(encoding="utf-8")
+        assert html.unescape(TITLE.search(out).group(1)) == "译" + title, rel
+        assert f"<h1>{html.escape('译' + title)}</h1>".replace("&#x27;", "&#39;") in out, rel
+        meta = dict(META.findall(out))
+        assert meta["cjk"] == "true", rel
+        assert int(meta["wordcount"]) > int(meta["fields"]), rel
+
+
+def test_bilingual_page_shows_both_languages(bundled):
+    _, publics = bundled
+    out = html_path(publics["bilingual"], "get-started/introduction/whats-next.md").read_text(encoding="utf-8")
+    assert '<h2 id="the-basics">译The basics The basics</h2>' in out
+    assert "<p>The following sections provide step-by-step guides" in out
+    assert "<p>\u200b\t译The following sections provide step-by-step guides" in out
+
+
+def test_in_page_links_still_resolve(tmp_path, hugo):
+    """Corpus pages that link to their own headings: every link that works in English works in zh_CN."""
+    pages = {}
+    for path in sorted(DOCKER_DOCS.rglob("*.md")):
+        if SELF_LINK.search(path.read_text(encoding="utf-8")):
+            pages[path.relative_to(DOCKER_DOCS / "content").as_posix()] = path
+    if not pages:
+        pytest.skip("corpus not present")
+    config = pseudo_project(tmp_path, pages)
+    assert not pipeline.build(config, "zh_CN").failed
+    render(hugo, tmp_path / "source", tmp_path / "en")
+    render(hugo, tmp_path / "build" / "zh_CN", tmp_path / "zh")
+    checked = 0
+    for rel, path in pages.items():
+        en = html_path(tmp_path / "en", rel).read_text(encoding="utf-8")
+        zh = html_path(tmp_path / "zh", rel).read_text(encoding="utf-8")
+        assert "译" in zh
+        for anchor in set(SELF_LINK.findall(path.read_text(encoding="utf-8"))):
+            if f'id="{anchor}"' in en:
+                assert f'id="{anchor}"' in zh, f"{rel}: #{anchor}"
+                checked += 1
+    assert checked >= 20
