@@ -23,12 +23,16 @@ run: setup
 	$(BIN)/docl10n stats -l $(LOCALE)
 	@echo "Localized pages are in build/$(LOCALE)/"
 
-## system-deps: GNU gettext (msgfmt, msgcat) for the catalog tests, when missing
+## system-deps: GNU gettext (msgfmt, msgcat) and hugo for the tests, when missing
 system-deps:
 	@command -v msgfmt >/dev/null 2>&1 || { \
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
 	  else echo "note: install GNU gettext (msgfmt) to run every test"; fi; }
+	@command -v hugo >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && apt-get install -y -qq hugo >/dev/null; \
+	  else echo "note: install hugo to render the built pages in the tests"; fi; }
 
 ## test: set up and run the whole suite
 test: setup system-deps
