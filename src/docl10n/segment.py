@@ -259,8 +259,11 @@ def parse_page(
     bom = text.startswith("\ufeff")
     if bom:
         text = text[1:]
-    fm = frontmatter.split(text, path)
-    found = frontmatter.units(text, fm, path, keys) if fm else []
+    try:
+        fm = frontmatter.split(text, path)
+        found = frontmatter.units(text, fm, path, keys) if fm else []
+    except RecursionError:
+        raise Docl10nError(path, 1, "front matter is nested too deeply to read") from None
     start = fm.span.end if fm else 0
     line_offset = len(LINE_BREAK.findall(text, 0, start))
     found += segment_body(text[start:], base=start, line_offset=line_offset, attribution=attribution)
