@@ -82,7 +82,7 @@ def test_quotes_and_admonitions():
     )
     got = found(src, mirror)
     assert got[body].msgstr.startswith("如果在构建过程中") and not got[body].fuzzy
-    assert got["**Using VMs and containers together**"].msgstr == "一起使用虚拟机和容器"
+    assert got["**Using VMs and containers together**"].msgstr == "**一起使用虚拟机和容器**"
 
 
 def test_table_cells_in_either_order_and_a_table_never_pairs_with_its_next_cell():

@@ -169,7 +169,16 @@ def split_block(text: str) -> tuple[str, str, str, tuple[tuple[str, str], ...]]:
                 forms.append((en, zh))
     if not forms or len(LATIN.findall(_masked(forms[0][0]))) < ENGLISH_SHARE * len(HAN.findall(_masked(forms[0][1]))):
         return "zh", "", text, ()
+    forms = [(en, _same_emphasis(en, zh)) for en, zh in forms]
     return "mixed", forms[0][0], forms[0][1], tuple(forms[1:])
+
+
+def _same_emphasis(en: str, zh: str) -> str:
+    """``**English** 中文``: the mirror bolded only the English; the translation keeps the bold."""
+    m = WRAP.match(en)
+    if m and m.group(1) not in zh and not WRAP.match(zh):
+        return f"{m.group(1)}{zh}{m.group(1)}"
+    return zh
 
 
 def bilingual_pairs(text: str, units: Iterable[Unit]) -> list[Split]:
