@@ -186,6 +186,13 @@ def test_translated_only_page_that_does_not_align_is_refused_where_it_parts():
     assert str(err.value).startswith("mirror/page.md:7: structure differs from paragraph at line 7 of the source: found a heading")
 
 
+def test_translated_only_page_missing_blocks_is_refused_at_its_end():
+    mirror = "+++\ntitle = \"什么是镜像？\"\n+++\n\n## 解释\n\n既然容器是一个隔离的进程，它从哪里获取文件？\n\n- 镜像是不可变的。\n"
+    with pytest.raises(Docl10nError) as err:
+        found(SOURCE_ONLY, mirror)
+    assert str(err.value) == "mirror/page.md:9: 1 fewer blocks than the source; it ends at line 9"
+
+
 # -- mixed-block splitting, as a property --------------------------------------------------
 
 english = st.lists(st.sampled_from(["Docker", "runs", "the", "container", "image", "fast", "and", "safe"]), min_size=3, max_size=8)

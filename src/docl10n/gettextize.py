@@ -20,16 +20,15 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
 
-import polib
-
 from . import catalog
 from .model import Docl10nError, Page, Problem, Unit
+from .pipeline import read_catalog, read_page
 from .project import Config, atomic_write, page_url, source_pages
 from .segment import decode, parse_page
 
@@ -46,7 +45,9 @@ CODE = re.compile(r"(`+)(.+?)\1", re.S)
 SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.S)
 DEST = re.compile(r"\]\(\s*(<[^>]*>|[^)\s]*)[^)]*\)|^\[[^\]]+\]:\s*(\S+)", re.M)
 URL = re.compile(r"<?https?://[^\s)>]+>?")
-ATTRIBUTION_URL = re.compile(r"^>\s*原文\s*[:：]\s*(?:\[[^\]]*\]\(\s*<?([^)\s>]*)>?[^)]*\)|<?(https?://[^\s>]+))", re.M)
+ATTRIBUTION_URL = re.compile(
+    r"^>\s*原文\s*[:：]\s*(?:\[[^\]]*\]\(\s*<?([^)\s>]*)>?[^)]*\)|<?(https?://[^\s>]+))", re.M
+)
 H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
 ADJACENT = re.compile(r"^[\s>*+\-\d.)\u200b]*$")
 NOT_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -345,7 +346,8 @@ def align_by_position(source: list[Unit], counterpart: list[Unit], path: str) ->
     if len(mine) != len(theirs):
         if len(mine) > len(theirs):
             line = theirs[-1].line if theirs else 1
-            raise Docl10nError(path, line, f"{len(mine) - len(theirs)} fewer blocks than the source; it ends at line {line}")
+            missing = len(mine) - len(theirs)
+            raise Docl10nError(path, line, f"{missing} fewer blocks than the source; it ends at line {line}")
         u = theirs[len(mine)]
         raise Docl10nError(path, u.line, f"{len(theirs) - len(mine)} more blocks than the source, from this {u.kind}")
     return pairs
@@ -520,8 +522,6 @@ def import_translations(
     config: Config, locale: str, from_dir: Path, overwrite: bool = False, dry_run: bool = False
 ) -> ImportResult:
     """Fill the catalogs of ``locale`` from the translated pages under ``from_dir``."""
-    from .pipeline import read_catalog, read_page  # the shared readers
-
     if not from_dir.is_dir():
         raise Docl10nError(str(from_dir), 0, "not a folder of translated pages")
     rels = source_pages(config)
