@@ -10,11 +10,21 @@ from pathlib import Path
 
 import click
 
-from . import capture, gettextize, pipeline, project
+from . import capture, checks, gettextize, pipeline, project
 from .coverage import combine
 from .model import Coverage, Docl10nError, Problem
 
 F = Callable[..., object]
+
+
+def _locale_names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """A locale names a folder, so ``-l ../x`` must never reach the stages."""
+    for locale in value:
+        try:
+            project.check_locale(locale)
+        except Docl10nError as exc:
+            raise click.BadParameter(f"{locale!r}: {exc.problem.message}") from None
+    return value
 
 
 def locale_option(required: bool) -> Callable[[F], F]:
@@ -25,6 +35,7 @@ def locale_option(required: bool) -> Callable[[F], F]:
         multiple=True,
         required=required,
         metavar="LOCALE",
+        callback=_locale_names,
         help="Target locale, e.g. zh_CN or de (repeatable)." + ("" if required else " Default: every locale under locales/."),
     )
 
@@ -306,4 +317,63 @@ def import_(locales: tuple[str, ...], from_dir: Path, overwrite: bool, dry_run: 
         )
         errors += _report(result.problems)
     if errors:
+        sys.exit(1)
+
+
+@main.command()
+@locale_option(required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--list", "list_checks", is_flag=True, help="List the checks (name, severity, what they catch) and exit.")
+@root_option
+def check(locales: tuple[str, ...], fmt: str, list_checks: bool, root: Path) -> None:
+    """Find mistakes translators made in the catalogs.
+
+    Every translated entry is compared with its msgid: code spans, links,
+    shortcodes, HTML, block syntax, emphasis, heading ids, line breaks in
+    headings and table cells, spacing. Fuzzy entries are reported as such.
+
+    \b
+    One line per finding:
+      SOURCE:LINE (CATALOG:LINE): [CHECK] MESSAGE
+    SOURCE:LINE is the entry's first #: reference (where the text shows),
+    CATALOG:LINE is where the entry starts in the .po file (where to fix it).
+    Exit 1 when any error is found; warnings alone exit 0.
+    """
+    if list_checks:
+        width = max(len(c.name) for c in checks.CHECKS)
+        for c in checks.CHECKS:
+            click.echo(f"{c.name:<{width}}  {c.severity:<7}  {c.description}")
+        return
+    config = _config(root)
+    chosen = list(locales) or pipeline.locales(config)
+    if not chosen:
+        raise click.ClickException("no locales yet: run `docl10n update -l LOCALE` first")
+    failed, report = False, {}
+    for locale in chosen:
+        result = pipeline.check(config, locale)
+        failed = failed or result.failed
+        if fmt == "json":
+            report[locale] = {
+                **result.counts,
+                "findings": [
+                    {"source": f.source, "source_line": f.source_line, "catalog": f.catalog,
+                     "catalog_line": f.catalog_line, "check": f.check, "severity": f.severity,
+                     "message": f.message, "msgid": f.msgid}
+                    for f in result.findings
+                ],
+                "problems": [str(p) for p in result.problems],
+            }
+        else:
+            for f in result.findings:
+                click.echo(str(f) if f.severity == "error" else f"{f} (warning)")
+            n_err = sum(f.severity == "error" for f in result.findings)
+            click.echo(
+                f"check {locale}: {result.counts.get('catalogs', 0)} catalogs, {result.counts.get('entries', 0)} "
+                f"translated entries, {n_err} errors, {len(result.findings) - n_err} warnings",
+                err=True,
+            )
+        _report(result.problems)
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    if failed:
         sys.exit(1)
