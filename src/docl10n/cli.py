@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from . import capture, checks, gettextize, pipeline, project
+from . import coverage, report
 from .coverage import combine
-from .model import Coverage, Docl10nError, Problem
+from .model import Docl10nError, Problem
 
 F = Callable[..., object]
 
@@ -49,6 +50,26 @@ root_option = click.option(
 )
 
 
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Worker processes over pages. Default: every core.",
+)
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+
+
+@contextmanager
+def _progress(label: str, total: int, quiet: bool) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr when it is a terminal; never in CI logs, pipes or with --quiet."""
+    if quiet or total < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
 def _config(root: Path) -> project.Config:
     try:
         return project.load(root)
@@ -80,8 +101,10 @@ def main() -> None:
 
 
 @main.command()
+@jobs_option
+@quiet_option
 @root_option
-def extract(root: Path) -> None:
+def extract(jobs: int | None, quiet: bool, root: Path) -> None:
     """Write a .pot template for every source page.
 
     Headings, paragraphs, list items, quotes, table cells and front matter
@@ -90,7 +113,8 @@ def extract(root: Path) -> None:
     strings did not change is left untouched.
     """
     config = _config(root)
-    result = pipeline.extract(config)
+    with _progress("extract", len(project.source_pages(config)), quiet) as progress:
+        result = pipeline.extract(config, jobs, progress)
     click.echo(
         f"extract: {result.counts.get('pages', 0)} pages, {len(result.written)} templates written, "
         f"{result.unchanged} unchanged"
@@ -101,8 +125,10 @@ def extract(root: Path) -> None:
 
 @main.command()
 @locale_option(required=True)
+@jobs_option
+@quiet_option
 @root_option
-def update(locales: tuple[str, ...], root: Path) -> None:
+def update(locales: tuple[str, ...], jobs: int | None, quiet: bool, root: Path) -> None:
     """Create or update the .po catalogs of each locale from the templates.
 
     New strings are added empty; changed strings keep their old translation,
@@ -113,7 +139,8 @@ def update(locales: tuple[str, ...], root: Path) -> None:
     config = _config(root)
     errors = 0
     for locale in locales:
-        result = pipeline.update(config, locale)
+        with _progress(f"update {locale}", len(project.template_pages(config)), quiet) as progress:
+            result = pipeline.update(config, locale, jobs, progress)
         s = result.summaries.values()
         click.echo(
             f"update {locale}: {len(result.written)} catalogs written, {result.unchanged} unchanged; "
@@ -142,6 +169,8 @@ def update(locales: tuple[str, ...], root: Path) -> None:
     type=click.Choice(project.MODES),
     help="bilingual: each translated block after its source, as the mirror reads. Default: [build] mode, else translate.",
 )
+@jobs_option
+@quiet_option
 @root_option
 def build(
     locales: tuple[str, ...],
@@ -151,6 +180,8 @@ def build(
     strict: bool,
     layout: str | None,
     mode: str | None,
+    jobs: int | None,
+    quiet: bool,
     root: Path,
 ) -> None:
     """Write the localized pages of each locale.
@@ -164,7 +195,8 @@ def build(
     for locale in locales:
         chosen = layout or config.layout
         target = out if out is None or len(locales) == 1 or chosen != "tree" else out / locale
-        result = pipeline.build(config, locale, target, include_fuzzy, not no_attribution, chosen, mode)
+        with _progress(f"build {locale}", len(project.source_pages(config)), quiet) as progress:
+            result = pipeline.build(config, locale, target, include_fuzzy, not no_attribution, chosen, mode, jobs, progress)
         c = result.counts
         where = config.output_dir(locale, target) if chosen == "tree" else (target or config.root / config.build)
         click.echo(
@@ -179,65 +211,100 @@ def build(
         sys.exit(1)
 
 
-def _row(c: Coverage) -> dict[str, object]:
-    return {
-        "name": c.name,
-        "total": c.total,
-        "translated": c.translated,
-        "fuzzy": c.fuzzy,
-        "untranslated": c.untranslated,
-        "obsolete": c.obsolete,
-        "words": c.words_total,
-        "words_translated": c.words_translated,
-        "percent": round(c.percent, 1),
-    }
-
-
-def _table(rows: list[Coverage]) -> str:
-    head = ("page", "total", "transl", "fuzzy", "untrans", "words", "w.transl", "%")
-    lines = [
-        (c.name, c.total, c.translated, c.fuzzy, c.untranslated, c.words_total, c.words_translated, f"{c.percent:.1f}")
-        for c in rows
-    ]
-    width = max([len(head[0])] + [len(str(r[0])) for r in lines])
-    fmt = f"{{:<{width}}}" + "  {:>6}" * 7
-    return "\n".join([fmt.format(*head), *(fmt.format(*r) for r in lines)])
+FORMATS = ("table", "json", "csv", "markdown", "html")
 
 
 @main.command()
 @locale_option(required=False)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option(
+    "--by",
+    type=click.Choice(["page", "section", "locale"]),
+    help="Rows: one per page, per folder, or per locale. Default: page (html: section).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE.")
+@click.option(
+    "--badge",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write an SVG badge (e.g. 'zh_CN 73%') to FILE; with several locales, FILE-LOCALE.svg.",
+)
+@click.option("--outdated", is_flag=True, help="List pages whose source changed since they were translated.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), help="Exit 1 when a locale is below PCT % translated.")
+@jobs_option
+@quiet_option
 @root_option
-def stats(locales: tuple[str, ...], fmt: str, fail_under: float | None, root: Path) -> None:
-    """Translation coverage per page and in total.
+def stats(
+    locales: tuple[str, ...],
+    fmt: str,
+    by: str | None,
+    output: Path | None,
+    badge: Path | None,
+    outdated: bool,
+    fail_under: float | None,
+    jobs: int | None,
+    quiet: bool,
+    root: Path,
+) -> None:
+    """Translation coverage per page, section or locale, and in total.
 
     Messages are counted as translated, fuzzy or untranslated (the three add
     up to the total; obsolete ones are apart), and so are source words.
+    --outdated lists pages with fuzzy entries (their English changed) and
+    pages whose template is newer than their catalog (POT-Creation-Date
+    differs: run update).
     """
     config = _config(root)
     chosen = list(locales) or pipeline.locales(config)
     if not chosen:
         raise click.ClickException("no locales yet: run `docl10n update -l LOCALE` first")
-    report, below, errors = {}, [], 0
+    by = by or ("section" if fmt == "html" else "page")
+    pages_of, totals, stale, below, errors = {}, {}, {}, [], 0
     for locale in chosen:
-        pages, problems = pipeline.stats(config, locale)
+        with _progress(f"stats {locale}", len(project.template_pages(config)), quiet) as progress:
+            pages, problems = pipeline.stats(config, locale, jobs, progress)
         errors += _report(problems)
-        total = combine(locale, pages)
-        report[locale] = total
-        if fail_under is not None and total.percent < fail_under:
-            below.append(f"{locale} {total.percent:.1f}% < {fail_under:g}%")
+        pages_of[locale], totals[locale] = pages, combine(locale, pages)
+        if outdated:
+            stale[locale] = pipeline.outdated(config, locale, pages)
+        if fail_under is not None and totals[locale].percent < fail_under:
+            below.append(f"{locale} {totals[locale].percent:.1f}% < {fail_under:g}%")
+    rows = coverage.rows(pages_of, by)
+    shown = stale if outdated else None
     if fmt == "json":
-        out = {loc: {**_row(t), "pages": [_row(p) for p in t.children]} for loc, t in report.items()}
-        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        text = report.to_json(rows, totals, by, shown)
+    elif fmt == "csv":
+        text = report.to_csv(rows, totals, by)
+    elif fmt == "markdown":
+        text = report.markdown(rows, totals, by, shown)
+    elif fmt == "html":
+        text = report.to_html(rows, totals, by, f"{config.project}: translation coverage", shown)
     else:
-        for locale, t in report.items():
-            click.echo(f"{locale}:")
-            click.echo(_table([*t.children, replace(t, name="TOTAL")]))
+        text = report.table(rows, totals, by, color=output is None and sys.stdout.isatty())
+        if outdated:
+            text += "".join(
+                f"\n{loc}: {len(found)} outdated pages" + "".join(f"\n  {n}: {why}" for n, why in found)
+                for loc, found in stale.items()
+            )
+    _write_or_echo(output, text)
+    if badge is not None:
+        for locale in chosen:
+            target = badge if len(chosen) == 1 else badge.with_name(f"{badge.stem}-{locale}{badge.suffix or '.svg'}")
+            _write_or_echo(target, report.badge(locale, totals[locale].percent))
     for b in below:
         click.echo(f"stats: {b}", err=True)
     if errors or below:
         sys.exit(1)
+
+
+def _write_or_echo(path: Path | None, text: str) -> None:
+    """Print ``text``, or write it to ``path`` atomically; a write error is one clear message."""
+    if path is None:
+        click.echo(text.rstrip("\n"))
+        return
+    try:
+        project.atomic_write(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot write: {exc.strerror}") from None
 
 
 @main.command()
