@@ -1,0 +1,110 @@
+"""Incremental runs: unchanged bytes are not parsed again; worker processes change nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+
+from docl10n import catalog, pipeline
+
+PAGES = {f"s{i % 3}/p{i}.md": f"# Page {i}\n\nBody text number {i} here.\n\n- item {i}\n" for i in range(10)}
+
+
+def _site(project: Path) -> None:
+    for rel, text in PAGES.items():
+        path = project / "source" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def _translate(project: Path, locale: str = "de") -> None:
+    for path in (project / "locales" / locale).rglob("*.po"):
+        po = polib.pofile(str(path))
+        for e in po:
+            e.msgstr = "Ü " + e.msgid
+        po.save()
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def counting(monkeypatch):
+    """Count page and catalog parses in this process (the serial path)."""
+    calls = {"page": 0, "catalog": 0}
+    real_page, real_catalog = pipeline.parse_page, catalog.parse
+
+    def page(*a, **k):
+        calls["page"] += 1
+        return real_page(*a, **k)
+
+    def cat(*a, **k):
+        calls["catalog"] += 1
+        return real_catalog(*a, **k)
+
+    monkeypatch.setattr(pipeline, "parse_page", page)
+    monkeypatch.setattr(catalog, "parse", cat)
+    return calls
+
+
+def test_noop_rerun_parses_nothing_and_reports_the_same(project: Path, cli, counting):
+    _site(project)
+    runs = [("extract", "-j", "1"), ("update", "-l", "de", "-j", "1"), ("build", "-l", "de", "-j", "1"), ("stats", "-j", "1")]
+    cli(*runs[0])
+    cli(*runs[1])
+    _translate(project)
+    (project / "locales/de/s0/p0.po").write_text(
+        (project / "locales/de/s0/p0.po").read_text().replace('msgstr "Ü Body text number 0 here."', 'msgstr "```"')
+    )
+    first = [cli(*r, ok=None) for r in runs]
+    counting.update(page=0, catalog=0)
+    again = [cli(*r, ok=None) for r in runs]
+    assert counting == {"page": 0, "catalog": 0}
+    assert "0 templates written, 10 unchanged" in again[0].output
+    assert "0 catalogs written, 10 unchanged" in again[1].output
+    assert "0 pages written, 10 unchanged" in again[2].output
+    for a, b in zip(first[2:], again[2:]):  # same counts, same kept-unit warnings, same exit code
+        assert (a.exit_code, a.output.replace("10 pages written, 0", "0 pages written, 10")) == (b.exit_code, b.output)
+    assert "s0/p0.md:3: unit kept in source language" in again[2].output
+
+
+def test_only_changed_pages_are_parsed_and_mtimes_do_not_matter(project: Path, cli, counting):
+    _site(project)
+    for r in (("extract",), ("update", "-l", "de"), ("build", "-l", "de")):
+        cli(*r, "-j", "1")
+    for p in (project / "source").rglob("*.md"):
+        os.utime(p, (1, 1))  # a checkout or copy: new times, same bytes
+    (project / "source/s1/p4.md").write_text(PAGES["s1/p4.md"] + "\nA new paragraph.\n")
+    counting.update(page=0, catalog=0)
+    assert "1 templates written, 9 unchanged" in cli("extract", "-j", "1").output
+    assert counting["page"] == 1
+    cli("update", "-l", "de", "-j", "1")
+    counting.update(page=0, catalog=0)
+    assert "1 pages written, 9 unchanged" in cli("build", "-l", "de", "-j", "1").output
+    assert counting["page"] == 1
+    built = project / "build/de/s2/p5.md"
+    built.write_text("edited by hand\n")  # an output changed behind our back is rebuilt
+    assert "1 pages written, 9 unchanged" in cli("build", "-l", "de", "-j", "1").output
+    assert built.read_text() == PAGES["s2/p5.md"]
+
+
+def test_cache_is_optional_and_workers_give_the_same_files(project: Path, cli, tmp_path_factory):
+    _site(project)
+    other = tmp_path_factory.mktemp("parallel")
+    shutil.copytree(project / "source", other / "source")
+    for root, jobs in ((project, "1"), (other, "2")):
+        os.chdir(root)
+        cli("extract", "-j", jobs)
+        cli("update", "-l", "de", "-j", jobs)
+        _translate(root)
+        cli("build", "-l", "de", "-j", jobs)
+        shutil.rmtree(root / ".docl10n-cache")  # deleting the cache is always safe
+        assert "0 pages written, 10 unchanged" in cli("build", "-l", "de", "-j", jobs).output
+    assert _tree(project / "locales") == _tree(other / "locales")
+    assert _tree(project / "build") == _tree(other / "build")
+    assert cli("stats", "-j", "2", "--format", "csv").output == cli("stats", "-j", "1", "--format", "csv").output
