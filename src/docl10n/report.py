@@ -19,6 +19,7 @@ Rows = Mapping[str, Sequence[Coverage]]
 Totals = Mapping[str, Coverage]
 Outdated = Mapping[str, Sequence[tuple[str, str]]]
 
+HEAD = ("page", "total", "transl", "fuzzy", "untrans", "words", "w.transl", "%")
 GREEN, AMBER, GREY = "#2da44e", "#d4a72c", "#d0d7de"
 
 
@@ -49,7 +50,7 @@ def _percent_code(p: float) -> str:
 
 def table(rows: Rows, totals: Totals, by: str = "page", color: bool = False) -> str:
     """Aligned columns per locale, a TOTAL line last; ANSI colours when ``color``."""
-    head = (by, "total", "transl", "fuzzy", "untrans", "words", "w.transl", "%")
+    head = (by, *HEAD[1:])
     out = []
     for locale, items in rows.items():
         shown = [*items, _renamed(totals[locale], "TOTAL")] if by != "locale" else list(items)
@@ -70,7 +71,7 @@ def _line(cells: Sequence[object], width: int, codes: Mapping[int, str] | None =
     """Cells padded to their column (names left, numbers right), some coloured."""
     out = []
     for i, cell in enumerate(cells):
-        text = f"{cell!s:<{width}}" if i == 0 else f"{cell!s:>6}"
+        text = f"{cell!s:<{width}}" if i == 0 else f"{cell!s:>{max(6, len(HEAD[i]))}}"
         code = (codes or {}).get(i)
         out.append(_style(text, code, True) if code else text)
     return "  ".join(out)
@@ -157,10 +158,12 @@ body{{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin
 h1{{font-size:1.5rem}} h2{{font-size:1.2rem;margin-top:2rem}}
 table{{border-collapse:collapse;width:100%}}
 th,td{{padding:.3rem .5rem;border-bottom:1px solid #d8dee4;text-align:right;white-space:nowrap}}
-th:first-child,td:first-child{{text-align:left;white-space:normal;word-break:break-all}}
-th{{background:#f6f8fa;position:sticky;top:0}}
+th:first-child,td:first-child{{text-align:left;overflow-wrap:anywhere;min-width:12rem}}
+td:first-child{{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px}}
+th{{background:#f6f8fa;white-space:normal}}
+.wrap{{overflow-x:auto}}
 th[data-sort]{{cursor:pointer}} th[aria-sort=ascending]::after{{content:" ▲"}} th[aria-sort=descending]::after{{content:" ▼"}}
-td.bars{{width:30%;min-width:10rem}}
+td.bars{{width:24%;min-width:8rem}}
 .bar{{display:flex;height:.8rem;border-radius:3px;overflow:hidden;background:{GREY};margin:.15rem 0}}
 .bar span{{display:block;height:100%}}
 .t{{background:{GREEN}}} .f{{background:{AMBER}}} .u{{background:{GREY}}}
@@ -236,7 +239,9 @@ def to_html(rows: Rows, totals: Totals, by: str = "section", title: str = "Trans
         )
         body = "".join(_html_row(c, locale, c.name) for c in items) if by != "locale" else ""
         foot = _html_row(t, locale, "TOTAL", "total")
-        parts.append(f'<table class="sortable"><thead>{head}</thead><tbody>{body}</tbody><tfoot>{foot}</tfoot></table>')
+        parts.append(
+            f'<div class="wrap"><table class="sortable"><thead>{head}</thead><tbody>{body}</tbody><tfoot>{foot}</tfoot></table></div>'
+        )
         if outdated and outdated.get(locale):
             items_html = "".join(f"<li><code>{html.escape(n)}</code>: {html.escape(w)}</li>" for n, w in outdated[locale])
             parts.append(f"<details><summary>{len(outdated[locale])} outdated pages</summary><ul>{items_html}</ul></details>")
