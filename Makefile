@@ -33,10 +33,24 @@ system-deps:
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && apt-get install -y -qq hugo >/dev/null; \
 	  else echo "note: install hugo to render the built pages in the tests"; fi; }
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "note: install chromium to render the HTML coverage report in the tests"; fi; }
 
 ## test: set up and run the whole suite
 test: setup system-deps
 	$(BIN)/python -m pytest -q
+
+## bench: time every stage on a ~1,000-page site beside markdown-it-py, msgmerge, mdpo and translate-toolkit
+PEERS := bench/.venv-peers
+bench: setup system-deps
+	@[ -x $(PEERS)/mdpo/bin/python ] || { $(PYTHON) -m venv $(PEERS)/mdpo && \
+	  $(PEERS)/mdpo/bin/python -m pip install --quiet mdpo polib; } || echo "note: mdpo not installed"
+	@[ -x $(PEERS)/translate-toolkit/bin/python ] || { $(PYTHON) -m venv $(PEERS)/translate-toolkit && \
+	  $(PEERS)/translate-toolkit/bin/python -m pip install --quiet 'translate-toolkit[markdown]' polib; } \
+	  || echo "note: translate-toolkit not installed"
+	$(BIN)/python bench/bench.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis
