@@ -188,7 +188,7 @@ class _Matcher:
         for w in set(WORD.findall(msgid.lower())):
             shared.update(self.index.get(w, ()))
         best, best_ratio = None, FUZZY_CUTOFF
-        for i, _ in shared.most_common(5):
+        for i in sorted(shared, key=lambda i: (-shared[i], i))[:5]:  # ties by position: same result every run
             candidate = self.entries[i]
             sm = SequenceMatcher(None, msgid, candidate.msgid, autojunk=False)
             if sm.real_quick_ratio() < best_ratio or sm.quick_ratio() < best_ratio:
