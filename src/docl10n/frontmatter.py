@@ -19,6 +19,8 @@ import yaml
 
 from .model import Docl10nError, FrontMatter, Span, Unit
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: same nodes and marks, ~10x faster
+
 FENCES = {"---": "yaml", "+++": "toml"}
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 NEVER = frozenset({"link", "icon", "aliases", "weight", "keywords", "layout", "url", "slug", "type", "image"})
@@ -88,7 +90,10 @@ def units(text: str, fm: FrontMatter, path: str, keys: Keys = Keys()) -> list[Un
 def _yaml_root(text: str, fm: FrontMatter, path: str) -> yaml.Node | None:
     body = text[fm.body.start : fm.body.end]
     try:
-        return yaml.compose(body, Loader=yaml.SafeLoader)
+        try:
+            return yaml.compose(body, Loader=SAFE_LOADER)
+        except yaml.YAMLError:
+            return yaml.compose(body, Loader=yaml.SafeLoader)  # its messages and marks are the ones users see
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = _line_of(text, fm.body.start) + (mark.line if mark else 0)

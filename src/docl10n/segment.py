@@ -57,11 +57,25 @@ def _parser() -> MarkdownIt:
 
 MD = _parser()
 SIGNATURE_MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+# Units and signatures need block tokens and their raw inline content only:
+# skipping inline parsing halves the cost of every parse.
+MD.disable("inline")
+SIGNATURE_MD.disable("inline")
+_SIGNATURES: dict[str, tuple[tuple[str, str, int], ...]] = {}  # bodies segmented lately
+
+
+def _signature(tokens: list) -> tuple[tuple[str, str, int], ...]:
+    return tuple((t.type, t.tag, t.level) for t in tokens if t.type != "inline")
 
 
 def block_signature(body: str) -> tuple[tuple[str, str, int], ...]:
-    """The block structure of a Markdown body, inline content left out."""
-    return tuple((t.type, t.tag, t.level) for t in SIGNATURE_MD.parse(body) if t.type != "inline")
+    """The block structure of a Markdown body, inline content left out.
+
+    A body just segmented is not parsed again: build checks the source's
+    structure right after cutting it into units.
+    """
+    known = _SIGNATURES.get(body)
+    return known if known is not None else _signature(SIGNATURE_MD.parse(body))
 
 
 @dataclass(frozen=True)
@@ -135,6 +149,9 @@ class _Segmenter:
     def units(self, base: int) -> Iterator[Unit]:
         env: dict = {}
         state_tokens = MD.parse(self.body, env)
+        if len(_SIGNATURES) >= 16:
+            _SIGNATURES.clear()
+        _SIGNATURES[self.body] = _signature(state_tokens)
         self.src = LINE_BREAK.sub("\n", self.body).replace("\0", "\ufffd")
         containers: list[str] = []
         for i, tok in enumerate(state_tokens):
