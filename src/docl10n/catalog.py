@@ -274,8 +274,28 @@ def merge(
                 previous_msgid=e.previous_msgid, obsolete=True,
             )
         )
-    changed = po is None or render(out) != render(po)
+    changed = po is None or not _same(out, po)
     return out, MergeSummary(new=new, fuzzy=fuzzy, obsolete=gone, memory=from_memory, changed=changed)
+
+
+def _entry(e: polib.POEntry) -> tuple:
+    return (
+        e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, sorted(e.msgstr_plural.items()), list(e.occurrences), e.comment,
+        e.tcomment, list(e.flags), e.previous_msgctxt, e.previous_msgid, e.previous_msgid_plural, e.obsolete,
+    )
+
+
+def _same(a: polib.POFile, b: polib.POFile) -> bool:
+    """True when two catalogs hold the same header and entries, so they render alike.
+
+    Comparing fields costs a fraction of rendering both; a false "differs"
+    only costs a render whose bytes the atomic write then finds unchanged.
+    """
+    if (a.header, list(a.metadata.items()), a.metadata_is_fuzzy, len(a)) != (
+        b.header, list(b.metadata.items()), b.metadata_is_fuzzy, len(b)
+    ):
+        return False
+    return all(_entry(x) == _entry(y) for x, y in zip(a, b))
 
 
 def memory_of(catalogs: Iterable[tuple[str, polib.POFile]]) -> dict[str, tuple[str, str]]:
