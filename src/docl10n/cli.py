@@ -61,9 +61,10 @@ quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bar
 
 
 @contextmanager
-def _progress(label: str, total: int, quiet: bool) -> Iterator[Callable[[int], None] | None]:
+def _progress(label: str, count: Callable[[], int], quiet: bool) -> Iterator[Callable[[int], None] | None]:
     """A progress bar on stderr when it is a terminal; never in CI logs, pipes or with --quiet."""
-    if quiet or total < 2 or not sys.stderr.isatty():
+    total = 0 if quiet or not sys.stderr.isatty() else count()
+    if total < 2:
         yield None
         return
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
@@ -113,7 +114,7 @@ def extract(jobs: int | None, quiet: bool, root: Path) -> None:
     strings did not change is left untouched.
     """
     config = _config(root)
-    with _progress("extract", len(project.source_pages(config)), quiet) as progress:
+    with _progress("extract", lambda: len(project.source_pages(config)), quiet) as progress:
         result = pipeline.extract(config, jobs, progress)
     click.echo(
         f"extract: {result.counts.get('pages', 0)} pages, {len(result.written)} templates written, "
@@ -139,7 +140,7 @@ def update(locales: tuple[str, ...], jobs: int | None, quiet: bool, root: Path) 
     config = _config(root)
     errors = 0
     for locale in locales:
-        with _progress(f"update {locale}", len(project.template_pages(config)), quiet) as progress:
+        with _progress(f"update {locale}", lambda: len(project.template_pages(config)), quiet) as progress:
             result = pipeline.update(config, locale, jobs, progress)
         s = result.summaries.values()
         click.echo(
@@ -195,7 +196,7 @@ def build(
     for locale in locales:
         chosen = layout or config.layout
         target = out if out is None or len(locales) == 1 or chosen != "tree" else out / locale
-        with _progress(f"build {locale}", len(project.source_pages(config)), quiet) as progress:
+        with _progress(f"build {locale}", lambda: len(project.source_pages(config)), quiet) as progress:
             result = pipeline.build(config, locale, target, include_fuzzy, not no_attribution, chosen, mode, jobs, progress)
         c = result.counts
         where = config.output_dir(locale, target) if chosen == "tree" else (target or config.root / config.build)
@@ -261,7 +262,7 @@ def stats(
     by = by or ("section" if fmt == "html" else "page")
     pages_of, totals, stale, below, errors = {}, {}, {}, [], 0
     for locale in chosen:
-        with _progress(f"stats {locale}", len(project.template_pages(config)), quiet) as progress:
+        with _progress(f"stats {locale}", lambda: len(project.template_pages(config)), quiet) as progress:
             pages, problems = pipeline.stats(config, locale, jobs, progress)
         errors += _report(problems)
         pages_of[locale], totals[locale] = pages, combine(locale, pages)
