@@ -142,31 +142,44 @@ def _share(shared: dict[str, object]) -> None:
     _SHARED.update(shared)
 
 
-def _map(fn: Callable, items: list, jobs: int | None, progress: Progress, shared: dict | None = None) -> list:
+def _map(
+    fn: Callable, items: list, jobs: int | None, progress: Progress, shared: dict | None = None, probe: Callable | None = None
+) -> list:
     """``fn`` over ``items``, in ``jobs`` worker processes (default: every core); results in order.
 
     Stage work is CPU-bound pure Python, so threads would not help; each
     worker reads and writes its own files and returns only small values.
+    ``probe`` answers from the cache in this process (None: work to do), so
+    a run with nothing to do starts no workers.
     """
+    results: list = [None] * len(items)
+    todo = list(range(len(items)))
+    if probe is not None:
+        todo = []
+        for i, x in enumerate(items):
+            results[i] = probe(x)
+            if results[i] is None:
+                todo.append(i)
+            elif progress:
+                progress(1)
     n = max(1, jobs or os.cpu_count() or 1)
-    if n == 1 or len(items) < SERIAL_BELOW:
+    if n == 1 or len(todo) < SERIAL_BELOW:
         _share(shared or {})
         try:
-            out = []
-            for x in items:
-                out.append(fn(x))
+            for i in todo:
+                results[i] = fn(items[i])
                 if progress:
                     progress(1)
-            return out
+            return results
         finally:
             _SHARED.clear()
-    out = []
-    with ProcessPoolExecutor(min(n, len(items)), initializer=_share, initargs=(shared or {},)) as pool:
-        for r in pool.map(fn, items, chunksize=max(1, min(16, len(items) // (n * 8)))):
-            out.append(r)
+    with ProcessPoolExecutor(min(n, len(todo)), initializer=_share, initargs=(shared or {},)) as pool:
+        chunk = max(1, min(16, len(todo) // (n * 8)))
+        for i, r in zip(todo, pool.map(fn, [items[i] for i in todo], chunksize=chunk)):
+            results[i] = r
             if progress:
                 progress(1)
-    return out
+    return results
 
 
 def _save_cache(config: Config, name: str, entries: dict[str, object]) -> None:
@@ -176,14 +189,21 @@ def _save_cache(config: Config, name: str, entries: dict[str, object]) -> None:
         pass  # a cache that cannot be written only costs time
 
 
-def _extract_page(config: Config, salt: str, item: tuple[str, object]) -> tuple[str, str, Problem | None, str | None]:
-    """One page's template: (rel, "written" | "unchanged" | "failed", problem, cache key)."""
+def _extract_page(
+    config: Config, salt: str, item: tuple[str, object], only_cached: bool = False
+) -> tuple[str, str, Problem | None, str | None] | None:
+    """One page's template: (rel, "written" | "unchanged" | "failed", problem, cache key).
+
+    With ``only_cached``, None unless the cache answers.
+    """
     rel, known = item
     pot_path = config.template_path(rel)
     source, old = cache.read(config.source_dir / rel), cache.read(pot_path)
     now = cache.key(salt, source, old)
     if known == now:
         return rel, "unchanged", None, now
+    if only_cached:
+        return None
     ref = config.reference(rel)
     try:
         if source is None:
@@ -218,7 +238,8 @@ def extract(config: Config, jobs: int | None = None, progress: Progress = None) 
     known = cache.load(config.root, "extract")
     keys: dict[str, object] = {}
     work = partial(_extract_page, config, salt)
-    for rel, status, problem, key in _map(work, [(rel, known.get(rel)) for rel in pages], jobs, progress):
+    probe = partial(_extract_page, config, salt, only_cached=True)
+    for rel, status, problem, key in _map(work, [(rel, known.get(rel)) for rel in pages], jobs, progress, probe=probe):
         if key is not None:
             keys[rel] = key
         if problem is not None:
@@ -414,8 +435,12 @@ def build(
     name = f"build-{locale}"
     known = cache.load(config.root, name)
     entries: dict[str, object] = {}
-    work = partial(_build_page, config, locale, settings, cache.salt("build", config, locale, settings))
-    for rel, status, entry, found in _map(work, [(rel, known.get(rel)) for rel in source_pages(config)], jobs, progress):
+    salt = cache.salt("build", config, locale, settings)
+    work, probe = partial(_build_page, config, locale, settings, salt), partial(
+        _build_page, config, locale, settings, salt, only_cached=True
+    )
+    items = [(rel, known.get(rel)) for rel in source_pages(config)]
+    for rel, status, entry, found in _map(work, items, jobs, progress, probe=probe):
         problems.extend(found)
         if entry is None:
             continue
@@ -430,10 +455,13 @@ def build(
     return StageResult(tuple(written), unchanged, tuple(problems), counts={"translated": translated, "units": total})
 
 
-def _build_page(config: Config, locale: str, settings: tuple, salt: str, item: tuple[str, object]) -> tuple:
+def _build_page(
+    config: Config, locale: str, settings: tuple, salt: str, item: tuple[str, object], only_cached: bool = False
+) -> tuple | None:
     """One localized page: (rel, "written" | "unchanged" | "failed", cache entry, problems).
 
     The cache entry is [key, units translated, units, problems as lists].
+    With ``only_cached``, None unless the cache answers.
     """
     rel, known = item
     out, include_fuzzy, attribution, layout, mode = settings
@@ -443,6 +471,8 @@ def _build_page(config: Config, locale: str, settings: tuple, salt: str, item: t
     now = cache.key(*inputs, cache.read(dest))
     if isinstance(known, list) and len(known) == 4 and known[0] == now:
         return rel, "unchanged", known, tuple(Problem(*p) for p in known[3])
+    if only_cached:
+        return None
     ref = config.reference(rel)
     try:
         if source is None:
@@ -464,8 +494,8 @@ def _build_page(config: Config, locale: str, settings: tuple, salt: str, item: t
     return rel, status, [cache.key(*inputs, built.data), built.translated, built.total, kept], built.problems
 
 
-def _stats_page(config: Config, locale: str, salt: str, item: tuple[str, object]) -> tuple:
-    """One page's coverage: (rel, Coverage or None, problem, cache entry)."""
+def _stats_page(config: Config, locale: str, salt: str, item: tuple[str, object], only_cached: bool = False) -> tuple | None:
+    """One page's coverage: (rel, Coverage or None, problem, cache entry); with ``only_cached``, None unless cached."""
     rel, known = item
     po_path = config.catalog_path(locale, rel)
     path = po_path if po_path.is_file() else config.template_path(rel)
@@ -473,6 +503,8 @@ def _stats_page(config: Config, locale: str, salt: str, item: tuple[str, object]
     now = cache.key(salt, str(path), data)
     if isinstance(known, list) and len(known) == 2 and known[0] == now:
         return rel, Coverage(rel, *known[1]), None, known
+    if only_cached:
+        return None
     try:
         if data is None:
             raise Docl10nError(_rel(config, path), 0, "cannot read catalog")
@@ -491,8 +523,10 @@ def stats(
     name = f"stats-{locale}"
     known = cache.load(config.root, name)
     entries: dict[str, object] = {}
-    work = partial(_stats_page, config, locale, cache.salt("stats", config, locale))
-    for rel, found, problem, entry in _map(work, [(r, known.get(r)) for r in template_pages(config)], jobs, progress):
+    salt = cache.salt("stats", config, locale)
+    work, probe = partial(_stats_page, config, locale, salt), partial(_stats_page, config, locale, salt, only_cached=True)
+    items = [(r, known.get(r)) for r in template_pages(config)]
+    for rel, found, problem, entry in _map(work, items, jobs, progress, probe=probe):
         if problem is not None:
             problems.append(problem)
             continue

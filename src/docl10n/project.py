@@ -169,22 +169,23 @@ def source_pages(config: Config) -> list[str]:
         return []
     real = base.resolve()
     pages = []
+    cut = len(str(base)) + 1
     for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and _stays_in(Path(dirpath) / d, real))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and _stays_in(os.path.join(dirpath, d), real))
         for name in filenames:
-            p = Path(dirpath) / name
-            if name.endswith(".md") and _stays_in(p, real) and p.is_file():
-                pages.append(p.relative_to(base).as_posix())
+            full = os.path.join(dirpath, name)
+            if name.endswith(".md") and _stays_in(full, real) and os.path.isfile(full):
+                pages.append(full[cut:].replace(os.sep, "/"))
     return sorted(pages)
 
 
-def _stays_in(path: Path, real: Path) -> bool:
+def _stays_in(path: str, real: Path) -> bool:
     """True unless ``path`` is a link leading out of ``real``.
 
     The walk starts inside and does not follow links, so only a link can
     lead out; resolving every path instead cost more than a no-op run.
     """
-    return not path.is_symlink() or path.resolve().is_relative_to(real)
+    return not os.path.islink(path) or Path(path).resolve().is_relative_to(real)
 
 
 def template_pages(config: Config) -> list[str]:
