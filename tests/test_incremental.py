@@ -108,3 +108,36 @@ def test_cache_is_optional_and_workers_give_the_same_files(project: Path, cli, t
     assert _tree(project / "locales") == _tree(other / "locales")
     assert _tree(project / "build") == _tree(other / "build")
     assert cli("stats", "-j", "2", "--format", "csv").output == cli("stats", "-j", "1", "--format", "csv").output
+
+
+def _stderr_on_a_terminal(project: Path, *args: str) -> str:
+    """Run the CLI with stderr on a pseudo-terminal; what it wrote there."""
+    import pty
+    import subprocess
+    import sys
+
+    main, sub = pty.openpty()
+    code = "from docl10n.cli import main; main()"
+    proc = subprocess.run([sys.executable, "-c", code, *args], cwd=project, stderr=sub, stdout=subprocess.DEVNULL)
+    os.close(sub)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(main)
+    assert proc.returncode == 0
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_only_on_a_terminal_and_not_when_quiet(project: Path, cli):
+    _site(project)
+    assert "extract" in _stderr_on_a_terminal(project, "extract", "-j", "1", "--root", ".")
+    bar = _stderr_on_a_terminal(project, "build", "-l", "de", "-j", "1")
+    assert "build de" in bar and "100%" in bar
+    assert _stderr_on_a_terminal(project, "build", "-l", "de", "-j", "1", "--quiet") == ""
+    assert cli("build", "-l", "de").stderr == ""  # not a terminal: no bar
