@@ -355,3 +355,14 @@ def test_a_killed_lock_holder_does_not_block_the_next_run(small: Path):
     holder.wait()
     with project.exclusive(project.load(small), "locale-zh_CN", wait=0.5):
         pass
+
+
+def test_written_files_get_the_usual_mode_not_mkstemps(tmp_path):
+    from docl10n.project import _UMASK, atomic_write
+
+    target = tmp_path / "page.md"
+    atomic_write(target, b"one", durable=False)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~_UMASK
+    target.chmod(0o664)
+    atomic_write(target, b"two")
+    assert target.stat().st_mode & 0o777 == 0o664 and target.read_bytes() == b"two"

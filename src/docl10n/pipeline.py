@@ -184,7 +184,7 @@ def _map(
 
 def _save_cache(config: Config, name: str, entries: dict[str, object]) -> None:
     try:
-        atomic_write(cache.path(config.root, name), cache.dump(entries))
+        atomic_write(cache.path(config.root, name), cache.dump(entries), durable=False)
     except OSError:
         pass  # a cache that cannot be written only costs time
 
@@ -221,7 +221,7 @@ def _extract_page(
     if pot is None:
         return rel, "unchanged", None, now
     data = catalog.render(pot).encode("utf-8")
-    atomic_write(pot_path, data)
+    atomic_write(pot_path, data, durable=False)
     return rel, "written", None, cache.key(salt, source, data)
 
 
@@ -489,7 +489,7 @@ def _build_page(
         built: Built = splice(page, catalog.translations(po) if po else {}, options, partial(refusals, locale))
     except Docl10nError as exc:
         return rel, "failed", None, (exc.problem,)
-    status = "written" if atomic_write(dest, built.data) else "unchanged"
+    status = "written" if atomic_write(dest, built.data, durable=False) else "unchanged"
     kept = [[p.path, p.line, p.message, p.check, p.severity] for p in built.problems]
     return rel, status, [cache.key(*inputs, built.data), built.translated, built.total, kept], built.problems
 

@@ -226,20 +226,33 @@ def read_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def atomic_write(path: Path, data: bytes) -> bool:
-    """Write ``data`` unless the file already holds it; True when written."""
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def atomic_write(path: Path, data: bytes, durable: bool = True) -> bool:
+    """Write ``data`` unless the file already holds it; True when written.
+
+    The file gets the mode the old one had (or the usual 0666 less umask,
+    not mkstemp's 0600). ``durable`` also syncs it to disk: wanted for
+    catalogs, which hold people's work; templates and built pages can be
+    made again, so they skip the cost.
+    """
     try:
+        mode = path.stat().st_mode & 0o7777
         if path.read_bytes() == data:
             return False
     except OSError:
-        pass
+        mode = 0o666 & ~_UMASK
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            os.fchmod(f.fileno(), mode)
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
