@@ -22,7 +22,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from docl10n import pipeline, project
+from docl10n import pipeline, project, safety
 from docl10n.model import Docl10nError
 
 from conftest import DOCKER_DOCS
@@ -87,7 +87,7 @@ def test_library_refuses_bad_locale_names_too(small: Path):
 
 @pytest.mark.parametrize("name", ["zh_CN", "pt-BR", "de", "sr@latin", "zh_Hant_TW"])
 def test_real_locale_names_pass(name: str):
-    project.check_locale(name)
+    safety.check_locale(name)
 
 
 def test_locale_folder_symlinked_outside_is_refused(small: Path, tmp_path_factory, cli):
@@ -316,8 +316,8 @@ def test_two_updates_at_once_both_succeed_and_lose_nothing(states, tmp_path):
 HOLDER = """
 import sys
 from pathlib import Path
-from docl10n import project
-with project.exclusive(project.load(Path(sys.argv[1])), "locale-zh_CN"):
+from docl10n import project, safety
+with safety.exclusive(project.load(Path(sys.argv[1])), "locale-zh_CN"):
     print("held", flush=True)
     sys.stdin.readline()
 """
@@ -330,7 +330,7 @@ def test_update_waits_for_the_lock_and_a_second_lock_times_out_clearly(small: Pa
         assert holder.stdout.readline().strip() == "held"
         config = project.load(small)
         with pytest.raises(Docl10nError, match="another docl10n run is still working on locale-zh_CN"):
-            with project.exclusive(config, "locale-zh_CN", wait=0.2):
+            with safety.exclusive(config, "locale-zh_CN", wait=0.2):
                 pass
         (small / "source" / "page.md").write_text(PAGE + "\nOne more paragraph.\n")
         docl10n(small, "extract")
@@ -353,7 +353,7 @@ def test_a_killed_lock_holder_does_not_block_the_next_run(small: Path):
     assert holder.stdout.readline().strip() == "held"
     holder.kill()
     holder.wait()
-    with project.exclusive(project.load(small), "locale-zh_CN", wait=0.5):
+    with safety.exclusive(project.load(small), "locale-zh_CN", wait=0.5):
         pass
 
 

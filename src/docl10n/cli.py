@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import capture, checks, gettextize, pipeline, project
+from . import capture, checks, gettextize, pipeline, project, safety
 from . import coverage, report
 from .coverage import combine
 from .model import Docl10nError, Problem
@@ -22,7 +22,7 @@ def _locale_names(ctx: click.Context, param: click.Parameter, value: tuple[str, 
     """A locale names a folder, so ``-l ../x`` must never reach the stages."""
     for locale in value:
         try:
-            project.check_locale(locale)
+            safety.check_locale(locale)
         except Docl10nError as exc:
             raise click.BadParameter(f"{locale!r}: {exc.problem.message}") from None
     return value

@@ -9,18 +9,16 @@ fails to parse is never written over.
 from __future__ import annotations
 
 import inspect
-import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial, wraps
 from pathlib import Path
 
 import polib
 
-from . import cache, catalog, checks, coverage, project
+from . import cache, catalog, checks, coverage, parallel, safety
 from .model import Coverage, Docl10nError, Page, Problem, Unit
 from .project import Config, atomic_write, is_cjk, page_url, source_pages, template_pages
 from .rebuild import UNESCAPED_PIPE, Attribution, BuildOptions, Built, splice
@@ -98,88 +96,38 @@ def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[N
     root, store = config.root, config.root / cache.DIR
     locale = str(args.get("locale", ""))
     if stage != "extract":
-        project.check_locale(locale)
-    project.check_inside([store, config.locales_dir, config.templates_dir], root, "a project folder")
+        safety.check_locale(locale)
+    safety.check_inside([store, config.locales_dir, config.templates_dir], root, "a project folder")
     if stage == "extract":
         pages = source_pages(config)
-        project.check_inside([config.template_path(rel) for rel in pages], root, "a template")
-        with project.exclusive(config, "extract"):
-            project.sweep(config.templates_dir)
-            project.sweep(store, {"extract.json"}, recursive=False)
+        safety.check_inside([config.template_path(rel) for rel in pages], root, "a template")
+        with safety.exclusive(config, "extract"):
+            safety.sweep(config.templates_dir)
+            safety.sweep(store, {"extract.json"}, recursive=False)
             yield
         return
     rels = template_pages(config) if stage in ("update", "stats") else source_pages(config)
-    project.check_inside([config.locales_dir / locale], config.locales_dir, "the locale folder")
-    project.check_inside(
+    safety.check_inside([config.locales_dir / locale], config.locales_dir, "the locale folder")
+    safety.check_inside(
         [p for rel in rels for p in (config.catalog_path(locale, rel), config.template_path(rel))], root, "a catalog"
     )
     if stage == "stats":
         yield
         return
-    with project.exclusive(config, f"locale-{locale}"):
-        project.sweep(store, {f"{stage}-{locale}.json", f"memory-{locale}.json"}, recursive=False)
+    with safety.exclusive(config, f"locale-{locale}"):
+        safety.sweep(store, {f"{stage}-{locale}.json", f"memory-{locale}.json"}, recursive=False)
         if stage == "update":
-            project.sweep(config.locales_dir / locale)
+            safety.sweep(config.locales_dir / locale)
         else:
             out, layout = args.get("out"), args.get("layout") or config.layout
             dests = [config.output_path(locale, rel, str(layout), out) for rel in rels]  # type: ignore[arg-type]
-            project.check_inside(dests, out if isinstance(out, Path) else root, "an output page")
+            safety.check_inside(dests, out if isinstance(out, Path) else root, "an output page")
             by_folder: dict[Path, set[str]] = {}
             for d in dests:
                 by_folder.setdefault(d.parent, set()).add(d.name)
             for folder, names in by_folder.items():
-                project.sweep(folder, names, recursive=False)
+                safety.sweep(folder, names, recursive=False)
         yield
-
-
-Progress = Callable[[int], None] | None
-SERIAL_BELOW = 8  # fewer items than this: worker processes cost more than they save
-_SHARED: dict[str, object] = {}  # large read-only data, sent once to each worker
-
-
-def _share(shared: dict[str, object]) -> None:
-    _SHARED.clear()
-    _SHARED.update(shared)
-
-
-def _map(
-    fn: Callable, items: list, jobs: int | None, progress: Progress, shared: dict | None = None, probe: Callable | None = None
-) -> list:
-    """``fn`` over ``items``, in ``jobs`` worker processes (default: every core); results in order.
-
-    Stage work is CPU-bound pure Python, so threads would not help; each
-    worker reads and writes its own files and returns only small values.
-    ``probe`` answers from the cache in this process (None: work to do), so
-    a run with nothing to do starts no workers.
-    """
-    results: list = [None] * len(items)
-    todo = list(range(len(items)))
-    if probe is not None:
-        todo = []
-        for i, x in enumerate(items):
-            results[i] = probe(x)
-            if results[i] is None:
-                todo.append(i)
-            elif progress:
-                progress(1)
-    n = max(1, jobs or os.cpu_count() or 1)
-    if n == 1 or len(todo) < SERIAL_BELOW:
-        _share(shared or {})
-        try:
-            for i in todo:
-                results[i] = fn(items[i])
-                if progress:
-                    progress(1)
-            return results
-        finally:
-            _SHARED.clear()
-    with ProcessPoolExecutor(min(n, len(todo)), initializer=_share, initargs=(shared or {},)) as pool:
-        chunk = max(1, min(16, len(todo) // (n * 8)))
-        for i, r in zip(todo, pool.map(fn, [items[i] for i in todo], chunksize=chunk)):
-            results[i] = r
-            if progress:
-                progress(1)
-    return results
 
 
 def _save_cache(config: Config, name: str, entries: dict[str, object]) -> None:
@@ -226,7 +174,7 @@ def _extract_page(
 
 
 @_safely("extract")
-def extract(config: Config, jobs: int | None = None, progress: Progress = None) -> StageResult:
+def extract(config: Config, jobs: int | None = None, progress: parallel.Progress = None) -> StageResult:
     """Write one template per source page; drop templates whose page is gone.
 
     A page whose source and template bytes are what the last run left is
@@ -239,7 +187,7 @@ def extract(config: Config, jobs: int | None = None, progress: Progress = None) 
     keys: dict[str, object] = {}
     work = partial(_extract_page, config, salt)
     probe = partial(_extract_page, config, salt, only_cached=True)
-    for rel, status, problem, key in _map(work, [(rel, known.get(rel)) for rel in pages], jobs, progress, probe=probe):
+    for rel, status, problem, key in parallel.run(work, [(rel, known.get(rel)) for rel in pages], jobs, progress, probe=probe):
         if key is not None:
             keys[rel] = key
         if problem is not None:
@@ -300,7 +248,7 @@ def _update_catalog(config: Config, locale: str, salt: str, rel: str) -> tuple:
         po = read_catalog(po_path, own) if po_path.is_file() else None
     except Docl10nError as exc:
         return rel, None, False, exc.problem, None, None, None
-    memory = _SHARED.get("memory") or {}
+    memory = parallel.shared("memory") or {}
     merged, summary = catalog.merge(pot, po, locale, _Memory(memory, own))  # type: ignore[arg-type]
     data = catalog.render(merged).encode("utf-8") if summary.changed else cache.read(po_path)
     wrote = summary.changed and atomic_write(po_path, data)  # type: ignore[arg-type]
@@ -309,7 +257,7 @@ def _update_catalog(config: Config, locale: str, salt: str, rel: str) -> tuple:
 
 
 @_safely("update")
-def update(config: Config, locale: str, jobs: int | None = None, progress: Progress = None) -> StageResult:
+def update(config: Config, locale: str, jobs: int | None = None, progress: parallel.Progress = None) -> StageResult:
     """Create or update every catalog of ``locale`` from the templates.
 
     A catalog whose template and own bytes are what the last update left is
@@ -341,7 +289,7 @@ def update(config: Config, locale: str, jobs: int | None = None, progress: Progr
     fresh = {rel: entry for rel, entry in lent.items() if rel in hashes and isinstance(entry, list) and entry[0] == hashes[rel]}
     broken = set()
     scan = [rel for rel in hashes if rel not in fresh]
-    for rel, pairs, problem in _map(partial(_memory_of_catalog, config, locale), scan, jobs, None):
+    for rel, pairs, problem in parallel.run(partial(_memory_of_catalog, config, locale), scan, jobs, None):
         if problem is not None:
             problems.append(problem)
             broken.add(rel)
@@ -355,7 +303,7 @@ def update(config: Config, locale: str, jobs: int | None = None, progress: Progr
                 memory.setdefault(msgid, (msgstr, where))
     todo = [rel for rel in stale if rel not in broken]  # broken catalog: reported, left untouched
     work = partial(_update_catalog, config, locale, salt)
-    for rel, summary, wrote, problem, key, po_hash, pairs in _map(work, todo, jobs, progress, {"memory": memory}):
+    for rel, summary, wrote, problem, key, po_hash, pairs in parallel.run(work, todo, jobs, progress, {"memory": memory}):
         if problem is not None:
             problems.append(problem)
             continue
@@ -420,7 +368,7 @@ def build(
     layout: str | None = None,
     mode: str | None = None,
     jobs: int | None = None,
-    progress: Progress = None,
+    progress: parallel.Progress = None,
 ) -> StageResult:
     """Write the localized page of every source page (layout and mode default to the config's).
 
@@ -440,7 +388,7 @@ def build(
         _build_page, config, locale, settings, salt, only_cached=True
     )
     items = [(rel, known.get(rel)) for rel in source_pages(config)]
-    for rel, status, entry, found in _map(work, items, jobs, progress, probe=probe):
+    for rel, status, entry, found in parallel.run(work, items, jobs, progress, probe=probe):
         problems.extend(found)
         if entry is None:
             continue
@@ -516,7 +464,7 @@ def _stats_page(config: Config, locale: str, salt: str, item: tuple[str, object]
 
 @_safely("stats")
 def stats(
-    config: Config, locale: str, jobs: int | None = None, progress: Progress = None
+    config: Config, locale: str, jobs: int | None = None, progress: parallel.Progress = None
 ) -> tuple[list[Coverage], tuple[Problem, ...]]:
     """Coverage of every page of ``locale``; a page without a catalog counts as untranslated."""
     pages, problems = [], []
@@ -526,7 +474,7 @@ def stats(
     salt = cache.salt("stats", config, locale)
     work, probe = partial(_stats_page, config, locale, salt), partial(_stats_page, config, locale, salt, only_cached=True)
     items = [(r, known.get(r)) for r in template_pages(config)]
-    for rel, found, problem, entry in _map(work, items, jobs, progress, probe=probe):
+    for rel, found, problem, entry in parallel.run(work, items, jobs, progress, probe=probe):
         if problem is not None:
             problems.append(problem)
             continue
@@ -652,8 +600,8 @@ def check(config: Config, locale: str) -> CheckResult:
     findings: list[Flagged] = []
     problems: list[Problem] = []
     try:
-        project.check_locale(locale)
-        project.check_inside([config.locales_dir / locale], config.locales_dir, "the locale folder")
+        safety.check_locale(locale)
+        safety.check_inside([config.locales_dir / locale], config.locales_dir, "the locale folder")
     except Docl10nError as exc:
         return CheckResult(problems=(exc.problem,))
     paths = catalogs_of(config, locale)
@@ -661,7 +609,7 @@ def check(config: Config, locale: str) -> CheckResult:
     for path in paths:
         name = _rel(config, path)
         try:
-            project.check_inside([path], config.root, "a catalog")
+            safety.check_inside([path], config.root, "a catalog")
             po = read_catalog(path, name)
         except Docl10nError as exc:
             problems.append(exc.problem)

@@ -7,15 +7,9 @@ so an interrupted run leaves the old file or the new one, never half.
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import os
-import re
 import tempfile
-import time
 import tomllib
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -261,92 +255,3 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> bool:
             pass
         raise
     return True
-
-
-# -- safety: names, trees, leftovers, one run at a time --------------------------
-
-LOCALE_NAME = re.compile(r"[A-Za-z]{2,8}(?:[_-][A-Za-z0-9]{1,8})*(?:@[A-Za-z0-9]{1,16})?")
-LEFTOVER = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp")  # what ``atomic_write`` leaves when killed
-LOCK_WAIT = 60.0  # seconds a run waits for another on the same files
-
-
-def check_locale(locale: str) -> None:
-    """A locale names a folder: only a language tag (``zh_CN``, ``pt-BR``, ``sr@latin``) may, never ``../x``."""
-    if not LOCALE_NAME.fullmatch(locale) or locale == "templates":
-        raise Docl10nError(
-            str(locale), 0, "not a locale name (expected a language tag such as zh_CN, de or pt-BR)"
-        )
-
-
-def check_inside(paths: Iterable[Path], base: Path, what: str) -> None:
-    """Refuse a path that leads outside ``base`` once symlinks are followed.
-
-    Checked before anything is read or written, so a symlinked locale or
-    templates folder (or one file in it) can never send docl10n elsewhere.
-    """
-    real = base.resolve()
-    for path in paths:
-        if not path.resolve().is_relative_to(real):
-            shown = path.relative_to(base) if path.is_relative_to(base) else path
-            raise Docl10nError(
-                str(shown), 0, f"refused: {what} leads outside {base} (a symlink to {path.resolve()}?)"
-            )
-
-
-def sweep(folder: Path, names: Iterable[str] | None = None, recursive: bool = True) -> int:
-    """Remove temporary files an interrupted ``atomic_write`` left in ``folder``.
-
-    Only call while holding the lock of whatever writes there: a leftover is
-    a file nobody is still writing. ``names`` limits it to those targets.
-    """
-    wanted = None if names is None else set(names)
-    removed = 0
-    if not folder.is_dir() or folder.is_symlink():
-        return 0
-    walk = os.walk(folder) if recursive else [(str(folder), [], [e.name for e in os.scandir(folder) if e.is_file()])]
-    for dirpath, dirnames, filenames in walk:
-        dirnames[:] = [d for d in dirnames if not (Path(dirpath) / d).is_symlink()]
-        for name in filenames:
-            m = LEFTOVER.fullmatch(name)
-            if m and (wanted is None or m.group(1) in wanted):
-                try:
-                    os.unlink(Path(dirpath) / name)
-                    removed += 1
-                except OSError:
-                    pass
-    return removed
-
-
-@contextmanager
-def exclusive(config: Config, name: str, wait: float = LOCK_WAIT) -> Iterator[None]:
-    """Hold the project-wide lock ``name`` (one run of a stage per locale at a time).
-
-    A POSIX record lock (``lockf``) on a file under ``.docl10n-cache/locks/``:
-    the kernel drops it when the holder dies, even by SIGKILL, so no stale
-    lock survives a killed run; unlike ``flock`` it is not shared with
-    forked worker processes, which may outlive a killed parent.
-    Waits up to ``wait`` seconds, then gives up.
-    """
-    folder = config.root / ".docl10n-cache" / "locks"
-    check_inside([folder], config.root, "the lock folder")
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EACCES, errno.EAGAIN):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise Docl10nError(
-                        str(path.relative_to(config.root)), 0,
-                        f"another docl10n run is still working on {name} after {wait:g} s; try again when it ends",
-                    ) from None
-                time.sleep(0.05)
-        yield
-    finally:
-        os.close(fd)  # releases the lock
