@@ -21,12 +21,13 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
 
-from . import catalog
+from . import catalog, safety
 from .model import Docl10nError, Page, Problem, Unit
 from .pipeline import read_catalog, read_page
 from .project import Config, atomic_write, page_url, source_pages
@@ -521,9 +522,20 @@ def _source_title(page: Page) -> str | None:
 def import_translations(
     config: Config, locale: str, from_dir: Path, overwrite: bool = False, dry_run: bool = False
 ) -> ImportResult:
-    """Fill the catalogs of ``locale`` from the translated pages under ``from_dir``."""
+    """Fill the catalogs of ``locale`` from the translated pages under ``from_dir``.
+
+    Holds the locale's lock, as ``update`` does, so the two never write the
+    same catalog at once.
+    """
     if not from_dir.is_dir():
         raise Docl10nError(str(from_dir), 0, "not a folder of translated pages")
+    safety.check_locale(locale)
+    safety.check_inside([config.locales_dir / locale], config.locales_dir, "the locale folder")
+    with nullcontext() if dry_run else safety.exclusive(config, f"locale-{locale}"):
+        return _import(config, locale, from_dir, overwrite, dry_run)
+
+
+def _import(config: Config, locale: str, from_dir: Path, overwrite: bool, dry_run: bool) -> ImportResult:
     rels = source_pages(config)
     if not any(config.template_path(rel).is_file() for rel in rels):
         raise Docl10nError(config.reference(""), 0, "no templates: run `docl10n extract` first")
@@ -542,6 +554,7 @@ def import_translations(
             other, how = hit
             if not pot_path.is_file():
                 raise Docl10nError(ref, 0, "no template: run `docl10n extract` first")
+            safety.check_inside([po_path, pot_path], config.root, "a catalog")
             pot = read_catalog(pot_path, _display(config, pot_path))
             po = read_catalog(po_path, _display(config, po_path)) if po_path.is_file() else None
             text = decode(other.path.read_bytes(), other.name)
