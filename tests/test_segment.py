@@ -161,3 +161,20 @@ def test_card_with_same_english_as_a_heading_gets_a_context():
 def test_block_signature_ignores_inline_text():
     assert block_signature("# a\n\ntext\n") == block_signature("# b\n\nother *text*\n")
     assert block_signature("# a\n") != block_signature("a\n")
+
+
+def test_raw_shortcode_content_is_not_translated():
+    text = "Before.\n\n{{< highlight go >}}\nfunc main() {}\n{{< /highlight >}}\n\n{{% mermaid %}}\ngraph TD\n{{% /mermaid %}}\n\nAfter.\n"
+    assert msgids(text) == ["Before.", "After."]
+
+
+def test_task_list_box_stays_out_of_the_msgid():
+    text = "- [ ] Write the page\n- [x] Review it\n"
+    got = units(text)
+    assert [u.msgid for u in got] == ["Write the page", "Review it"]
+    assert [text[u.span.start : u.span.end] for u in got] == ["Write the page", "Review it"]
+
+
+def test_definition_list_line_breaks_are_kept():
+    text = "Term\n: The definition\n: Another one\n"
+    assert msgids(text) == ["Term\n: The definition\n: Another one"]

@@ -25,6 +25,13 @@ LINE_BREAK = re.compile(r"\r\n|\r|\n")
 LETTER = re.compile(r"[^\W\d_]")
 SHORTCODE_ONLY = re.compile(r"^\s*(\{\{[<%].*?[%>]\}\}\s*)+$", re.S)
 ADMONITION = re.compile(r"\[![A-Za-z]+\][ \t]*")
+TASK = re.compile(r"\[[ xX]\][ \t]+")  # a task list item's box stays out of the msgid
+DEFINITION = re.compile(r":[ \t]")  # a definition list line (goldmark): its break must stay
+# Paired shortcodes whose content Hugo does not read as Markdown: never translated.
+RAW_SHORTCODES = ("highlight", "code", "mermaid", "math", "katex", "chart", "diagram", "raw")
+RAW_BLOCK = re.compile(
+    r"\{\{[<%]-?\s*(" + "|".join(RAW_SHORTCODES) + r")\b.*?[%>]\}\}.*?\{\{[<%]-?\s*/\s*\1\s*-?[%>]\}\}", re.S
+)
 HEADING_ATTRIBUTES = re.compile(r"[ \t]+\{[#.][^{}]*\}$")  # Hugo's `## Title {#id}`: not text
 DEFAULT_ATTRIBUTION = ("原文", "收录该文档的时间")
 _RECORDED = ("paragraph", "heading", "lheading", "table")
@@ -145,6 +152,7 @@ class _Segmenter:
         self.line_offset = line_offset
         self.attribution = attribution
         self.src = ""
+        self.raw: list[tuple[int, int]] = []
 
     def units(self, base: int) -> Iterator[Unit]:
         env: dict = {}
@@ -153,6 +161,7 @@ class _Segmenter:
             _SIGNATURES.clear()
         _SIGNATURES[self.body] = _signature(state_tokens)
         self.src = LINE_BREAK.sub("\n", self.body).replace("\0", "\ufffd")
+        self.raw = [m.span() for m in RAW_BLOCK.finditer(self.src)] if "{{" in self.src else []
         containers: list[str] = []
         for i, tok in enumerate(state_tokens):
             if tok.type in ("blockquote_open", "list_item_open"):
@@ -181,6 +190,8 @@ class _Segmenter:
 
     def _unit(self, msgid: str, kind: str, start: int, end: int, inline: bool, base: int) -> Unit | None:
         if not LETTER.search(msgid) or SHORTCODE_ONLY.match(msgid):
+            return None
+        if any(a <= start < b for a, b in self.raw):
             return None
         ostart = self.map.orig(start)
         line_start = self.map.orig_starts[bisect_right(self.map.orig_starts, ostart) - 1]
@@ -224,6 +235,8 @@ class _Segmenter:
         if quoted and ranges and (m := ADMONITION.match(self.src, ranges[0][0], ranges[0][1])):
             ranges[0] = (m.end(), *ranges[0][1:])
             kind = "admonition"
+        if kind == "list item" and ranges and (m := TASK.match(self.src, ranges[0][0], ranges[0][1])):
+            ranges[0] = (m.end(), *ranges[0][1:])
         while ranges and (ranges[0][0] == ranges[0][1] or SHORTCODE_ONLY.match(self.src[slice(*ranges[0][:2])])):
             ranges.pop(0)
         while ranges and SHORTCODE_ONLY.match(self.src[slice(*ranges[-1][:2])]):
@@ -237,6 +250,8 @@ class _Segmenter:
                 pieces.append(text)
             elif block.inline:
                 pieces.append(text + " ")
+            elif DEFINITION.match(self.src, ranges[k + 1][0]):
+                pieces.append(text + "\n")
             elif raw_end - e >= 2 and self.src[e:raw_end].startswith("  "):
                 pieces.append(self.src[s:raw_end] + "\n")
             elif text.endswith("\\"):
