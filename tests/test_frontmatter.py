@@ -139,3 +139,16 @@ def test_broken_front_matter_is_located(text, line):
     with pytest.raises(Docl10nError) as exc:
         parse_page(text, "p.md")
     assert exc.value.problem.path == "p.md" and exc.value.problem.line == line
+
+
+def test_toml_multiline_strings_are_units_and_their_lines_are_not_keys():
+    text = '+++\ndescription = """\nA long\n[not a table]\ntitle = "no"\n"""\nsummary = \'\'\'lit "x"\'\'\'\n+++\n\nBody\n'
+    page = parse_page(text, "p.md")
+    assert [(u.msgid, u.key) for u in page.units[:2]] == [
+        ('A long [not a table] title = "no"', ("description",)),
+        ('lit "x"', ("summary",)),
+    ]
+    lookup = {(u.msgctxt, u.msgid): Translation(f"«{u.msgid}»", False) for u in page.units}
+    built = splice(page, lookup).data.decode()
+    data = tomllib.loads(built.split("+++")[1])
+    assert data == {"description": '«A long [not a table] title = "no"»', "summary": '«lit "x"»'}

@@ -192,9 +192,12 @@ def _toml_values(text: str, fm: FrontMatter, path: str, keys: Keys) -> Iterator[
         raise Docl10nError(path, line, f"invalid TOML front matter: {str(exc).split(' (at')[0]}") from None
     table: tuple = ()
     counters: dict[tuple, int] = {}
+    inside_until = 0  # end of a multi-line string: its lines are not keys or tables
     for m in LINE.finditer(text, fm.body.start):
         if m.start() >= fm.body.end:
             break
+        if m.start() < inside_until:
+            continue
         line = m.group().rstrip("\r\n")
         if t := TOML_TABLE.match(line):
             name = tuple(p.strip().strip("\"'") for p in t.group(2).split("."))
@@ -208,8 +211,15 @@ def _toml_values(text: str, fm: FrontMatter, path: str, keys: Keys) -> Iterator[
         if not pair:
             continue
         key = pair.group(1).strip('"')
-        s = TOML_STRING.match(line, pair.end())
-        if not s:
+        start = m.start() + pair.end()
+        if (quotes := text[start : start + 3]) in ('"""', "'''"):
+            close = _multiline_end(text, start, quotes, fm.body.end)
+            if close is None:
+                continue
+            inside_until, span = close, (start, close)
+        elif s := TOML_STRING.match(line, pair.end()):
+            span = (m.start() + s.start(), m.start() + s.end())
+        else:
             continue
         wanted = (not table and key in keys.scalars) or (
             table and isinstance(table[-1], int) and key in keys.card_fields
@@ -217,7 +227,20 @@ def _toml_values(text: str, fm: FrontMatter, path: str, keys: Keys) -> Iterator[
         here = (*table, key)
         value = _lookup(data, here)
         if wanted and isinstance(value, str) and here[0] not in NEVER:
-            yield (here, m.start() + s.start(), m.start() + s.end(), value, False)
+            yield (here, *span, value, False)
+
+
+def _multiline_end(text: str, start: int, quotes: str, limit: int) -> int | None:
+    """Where a TOML multi-line string opened at ``start`` ends (after its closing quotes)."""
+    pos = start + 3
+    while (pos := text.find(quotes, pos, limit)) != -1:
+        if quotes == "'''" or (len(text[:pos]) - len(text[:pos].rstrip("\\"))) % 2 == 0:
+            end = pos + 3
+            while text[end : end + 1] == quotes[0] and end - pos < 5:  # up to two quotes may end the content
+                end += 1
+            return end
+        pos += 1
+    return None
 
 
 def _lookup(data: object, key: tuple) -> object:
