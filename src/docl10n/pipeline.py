@@ -40,14 +40,14 @@ class StageResult:
         return any(p.severity == "error" for p in self.problems)
 
 
-def read_page(config: Config, rel: str) -> Page:
-    path = config.source_dir / rel
-    return parse_page(
-        decode(path.read_bytes(), config.reference(rel)),
-        config.reference(rel),
-        keys=config.keys,
-        attribution=config.attribution_markers,
-    )
+def read_page(config: Config, rel: str, source: bytes | None = None) -> Page:
+    """The source page ``rel`` cut into units; ``source`` when its bytes were already read."""
+    ref = config.reference(rel)
+    if source is None:
+        source = cache.read(config.source_dir / rel)
+    if source is None:
+        raise Docl10nError(ref, 0, "cannot read page")
+    return parse_page(decode(source, ref), ref, keys=config.keys, attribution=config.attribution_markers)
 
 
 def read_catalog(path: Path, name: str) -> polib.POFile:
@@ -154,9 +154,7 @@ def _extract_page(
         return None
     ref = config.reference(rel)
     try:
-        if source is None:
-            raise Docl10nError(ref, 0, "cannot read page")
-        page = parse_page(decode(source, ref), ref, keys=config.keys, attribution=config.attribution_markers)
+        page = read_page(config, rel, source)
         previous = None
         if old is not None:
             try:
@@ -421,11 +419,8 @@ def _build_page(
         return rel, "unchanged", known, tuple(Problem(*p) for p in known[3])
     if only_cached:
         return None
-    ref = config.reference(rel)
     try:
-        if source is None:
-            raise Docl10nError(ref, 0, "cannot read page")
-        page = parse_page(decode(source, ref), ref, keys=config.keys, attribution=config.attribution_markers)
+        page = read_page(config, rel, source)
         po = catalog.parse(decode(po_data, _rel(config, po_path)), _rel(config, po_path)) if po_data is not None else None
         options = BuildOptions(
             include_fuzzy=include_fuzzy,
