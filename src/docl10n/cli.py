@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import capture, checks, gettextize, pipeline, project, safety
+from . import checks, pipeline, project, safety
 from . import coverage, report
 from .coverage import combine
 from .model import Docl10nError, Problem
@@ -323,6 +323,8 @@ def ingest(captures: tuple[Path, ...], out: Path, utc_offset: str, weight: int) 
     the path of its URL. A capture with a bad header is reported; the rest
     are still written.
     """
+    from . import capture  # only here: every other command starts faster without it
+
     try:
         options = capture.CaptureOptions(utc_offset=utc_offset, weight=weight)
     except ValueError as exc:
@@ -362,6 +364,8 @@ def import_(locales: tuple[str, ...], from_dir: Path, overwrite: bool, dry_run: 
     as fuzzy, with the English it translated as previous msgid. Existing
     translations are kept unless --overwrite. Run `docl10n extract` first.
     """
+    from . import gettextize  # only here: every other command starts faster without it
+
     config = _config(root)
     errors = 0
     for locale in locales:

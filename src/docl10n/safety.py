@@ -39,8 +39,16 @@ def check_inside(paths: Iterable[Path], base: Path, what: str) -> None:
     templates folder (or one file in it) can never send docl10n elsewhere.
     """
     real = base.resolve()
+    folders: dict[Path, Path] = {}  # each folder resolved once: a site has far fewer folders than pages
     for path in paths:
-        if not path.resolve().is_relative_to(real):
+        if path.is_symlink():
+            where = path.resolve()
+        else:
+            parent = folders.get(path.parent)
+            if parent is None:
+                parent = folders[path.parent] = path.parent.resolve()
+            where = parent / path.name
+        if not where.is_relative_to(real) or path.name == "..":
             shown = path.relative_to(base) if path.is_relative_to(base) else path
             raise Docl10nError(
                 str(shown), 0, f"refused: {what} leads outside {base} (a symlink to {path.resolve()}?)"
