@@ -152,3 +152,9 @@ def test_config_errors_are_clear(project: Path, cli):
     result = cli("extract", ok=False)
     assert "must be a relative path inside the project" in result.output
     assert "Traceback" not in result.output
+
+
+def test_missing_source_and_templates_are_explained(project: Path, cli):
+    (project / "source").rmdir()
+    assert "source/: no such folder of pages" in cli("extract", ok=False).output
+    assert "run `docl10n extract` first" in cli("update", "-l", "de", ok=False).output

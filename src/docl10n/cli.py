@@ -78,6 +78,18 @@ def _config(root: Path) -> project.Config:
         raise click.ClickException(str(exc)) from None
 
 
+def _need_source(config: project.Config) -> None:
+    if not config.source_dir.is_dir():
+        raise click.ClickException(
+            f"{config.source}/: no such folder of pages (run from the project root, or set `source` in docl10n.toml)"
+        )
+
+
+def _need_templates(config: project.Config) -> None:
+    if not project.template_pages(config):
+        raise click.ClickException(f"no templates under {config.locales}/templates/: run `docl10n extract` first")
+
+
 def _report(problems: Iterable[Problem]) -> int:
     """Print problems to stderr; return how many were errors."""
     errors = 0
@@ -114,6 +126,7 @@ def extract(jobs: int | None, quiet: bool, root: Path) -> None:
     strings did not change is left untouched.
     """
     config = _config(root)
+    _need_source(config)
     with _progress("extract", lambda: len(project.source_pages(config)), quiet) as progress:
         result = pipeline.extract(config, jobs, progress)
     click.echo(
@@ -138,6 +151,7 @@ def update(locales: tuple[str, ...], jobs: int | None, quiet: bool, root: Path) 
     Catalogs live at locales/LOCALE/<page path>.po.
     """
     config = _config(root)
+    _need_templates(config)
     errors = 0
     for locale in locales:
         with _progress(f"update {locale}", lambda: len(project.template_pages(config)), quiet) as progress:
@@ -192,6 +206,7 @@ def build(
     structure is kept in the source language and reported.
     """
     config = _config(root)
+    _need_source(config)
     errors = warnings = 0
     for locale in locales:
         chosen = layout or config.layout
