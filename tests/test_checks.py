@@ -362,3 +362,8 @@ def test_never_raises(msgid, msgstr, options):
 @given(MARKDOWNISH, OPTIONS)
 def test_identical_translation_has_no_errors(msgid, options):
     assert errors(msgid, msgid, options) == []
+
+
+def test_reference_label_may_wrap_across_lines_in_the_translation():
+    msgid = "See the [installation guide][install guide] first."
+    assert not errors(msgid, "先阅读[安装指南][install\nguide]。", CheckOptions(locale="zh_CN"))

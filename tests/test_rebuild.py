@@ -222,3 +222,9 @@ def test_bilingual_corpus_pages_keep_every_source_block(path):
     it = iter(block_signature(out[out_fm.span.end if out_fm else 0 :]))
     assert all(any(x == y for y in it) for x in block_signature(page.text[body_at:]))
     assert not built.problems and built.translated == built.total
+
+
+def test_a_page_without_front_matter_gets_none_added_for_cjk():
+    page = parse_page("# Snippet\n\nText.\n", "source/includes/snippet.md")
+    built = splice(page, {}, BuildOptions(cjk=True)).data.decode()
+    assert built == "# Snippet\n\nText.\n"

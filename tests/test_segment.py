@@ -178,3 +178,29 @@ def test_task_list_box_stays_out_of_the_msgid():
 def test_definition_list_line_breaks_are_kept():
     text = "Term\n: The definition\n: Another one\n"
     assert msgids(text) == ["Term\n: The definition\n: Another one"]
+
+
+def test_prose_after_a_shortcode_whose_name_starts_like_a_raw_one_is_extracted():
+    text = "{{< code-toggle file=hugo >}}\nbaseURL = 'x'\n{{< /code-toggle >}}\n\nProse here.\n\n{{< code >}}\n<p>x</p>\n{{< /code >}}\n"
+    assert msgids(text) == ["Prose here."]
+
+
+def test_code_after_text_in_one_paragraph_stays_out_of_the_unit():
+    text = "1. Run the following command:\n   {{< highlight bash >}}\n   kubectl get pods\n   {{< /highlight >}}\n"
+    (u,) = units(text)
+    assert u.msgid == "Run the following command:"
+    assert text[u.span.start : u.span.end] == "Run the following command:"
+
+
+def test_code_tabs_and_display_math_are_not_prose():
+    text = (
+        '{{< tab header="hugo.toml" lang="toml" >}}\n# comment\nversion = "x"\n{{< /tab >}}\n\n'
+        "Is rendered to:\n\n$$\nE = mc^2\n$$\n\n\\[\nx \\le y\n\\]\n"
+    )
+    assert msgids(text) == ["Is rendered to:"]
+
+
+def test_block_attribute_line_stays_out_of_the_paragraph():
+    text = "A theme for documentation sites\n{.lead .mt-5}\n"
+    (u,) = units(text)
+    assert u.msgid == "A theme for documentation sites" and text[u.span.end :] == "\n{.lead .mt-5}\n"

@@ -290,7 +290,7 @@ def _parse(text: str) -> _Parsed:
                 stray += _stray_runs(tok.content, _edge(tokens, i - 1), _edge(tokens, i + 1))
         elif kind in ("text_special", "softbreak", "hardbreak"):
             prose.append(tok.content or " ")
-            syntax.append("\x02")
+            syntax.append(" " if kind == "softbreak" else "\x02")  # a label may wrap across lines
         elif kind == "code_inline":
             prose.append("\x03")
             syntax.append(tok.markup + tok.content + tok.markup)

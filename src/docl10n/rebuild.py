@@ -278,7 +278,12 @@ def splice(
 
 
 def _cjk_flag(text: str, page: Page, eol: str) -> str:
+    """Set ``isCJKLanguage`` in the page's front matter.
+
+    A page without front matter gets none: such files are often snippets
+    pulled into other pages, where a new block would show as text.
+    """
     fm = frontmatter.split(text, page.path)
     if fm is None:
-        return f"---{eol}isCJKLanguage: true{eol}---{eol}" + text
+        return text
     return frontmatter.set_flag(text, fm, "isCJKLanguage", eol)

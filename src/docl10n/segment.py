@@ -28,10 +28,18 @@ ADMONITION = re.compile(r"\[![A-Za-z]+\][ \t]*")
 TASK = re.compile(r"\[[ xX]\][ \t]+")  # a task list item's box stays out of the msgid
 DEFINITION = re.compile(r":[ \t]")  # a definition list line (goldmark): its break must stay
 # Paired shortcodes whose content Hugo does not read as Markdown: never translated.
-RAW_SHORTCODES = ("highlight", "code", "mermaid", "math", "katex", "chart", "diagram", "raw")
-RAW_BLOCK = re.compile(
-    r"\{\{[<%]-?\s*(" + "|".join(RAW_SHORTCODES) + r")\b.*?[%>]\}\}.*?\{\{[<%]-?\s*/\s*\1\s*-?[%>]\}\}", re.S
+# Also any paired shortcode opened with a ``lang=``/``codelang=`` parameter (Docsy's code tabs).
+RAW_SHORTCODES = (
+    "highlight", "code", "code-toggle", "codeblock", "output", "multiconfig", "mermaid", "math", "katex", "chart",
+    "diagram", "raw", "text",
 )
+RAW_BLOCK = re.compile(
+    r"\{\{([<%])-?\s*(" + "|".join(map(re.escape, RAW_SHORTCODES)) + r"|[\w-]+(?=[^{}]*\b(?:code)?lang=))(?=[\s%>/])"
+    r"[^{}]*?[%>]\}\}.*?\{\{[<%]-?\s*/\s*\2\s*-?[%>]\}\}",
+    re.S,
+)
+DISPLAY_MATH = re.compile(r"\$\$.*\$\$|\\\[.*\\\]", re.S)  # a paragraph that is only display math
+BLOCK_ATTRIBUTES = re.compile(r"\{[.#][^{}]*\}")  # goldmark's `{.class}` line after a block: not text
 HEADING_ATTRIBUTES = re.compile(r"[ \t]+\{[#.][^{}]*\}$")  # Hugo's `## Title {#id}`: not text
 DEFAULT_ATTRIBUTION = ("原文", "收录该文档的时间")
 _RECORDED = ("paragraph", "heading", "lheading", "table")
@@ -188,6 +196,13 @@ class _Segmenter:
                 block = _Block(kind, tuple(lines), False)
             yield from self._text(block, base, "blockquote_open" in containers)
 
+    def _not_prose(self, start: int, end: int) -> bool:
+        """A line at the edge of a paragraph that is markup, not text: trimmed from the unit."""
+        line = self.src[start:end]
+        return bool(
+            SHORTCODE_ONLY.match(line) or BLOCK_ATTRIBUTES.fullmatch(line) or any(a <= start < b for a, b in self.raw)
+        )
+
     def _unit(self, msgid: str, kind: str, start: int, end: int, inline: bool, base: int) -> Unit | None:
         if not LETTER.search(msgid) or SHORTCODE_ONLY.match(msgid):
             return None
@@ -237,9 +252,9 @@ class _Segmenter:
             kind = "admonition"
         if kind == "list item" and ranges and (m := TASK.match(self.src, ranges[0][0], ranges[0][1])):
             ranges[0] = (m.end(), *ranges[0][1:])
-        while ranges and (ranges[0][0] == ranges[0][1] or SHORTCODE_ONLY.match(self.src[slice(*ranges[0][:2])])):
+        while ranges and (ranges[0][0] == ranges[0][1] or self._not_prose(*ranges[0][:2])):
             ranges.pop(0)
-        while ranges and SHORTCODE_ONLY.match(self.src[slice(*ranges[-1][:2])]):
+        while ranges and self._not_prose(*ranges[-1][:2]):
             ranges.pop()
         if not ranges:
             return
@@ -260,6 +275,8 @@ class _Segmenter:
                 pieces.append(text + " ")
         msgid = "".join(pieces)
         if quoted and msgid.startswith(self.attribution):
+            return
+        if DISPLAY_MATH.fullmatch(msgid):
             return
         if u := self._unit(msgid, kind, ranges[0][0], ranges[-1][1], block.inline, base):
             yield u
