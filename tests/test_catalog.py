@@ -5,8 +5,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 from io import StringIO
+from pathlib import Path
 
+import polib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from babel.messages.pofile import read_po
 
 from docl10n import catalog
@@ -140,3 +144,43 @@ def test_msgfmt_accepts_templates_and_catalogs(tmp_path):
         r = subprocess.run(["msgfmt", "--check-format", "-o", "/dev/null", str(path)], capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
 
+
+
+PIECES = st.sampled_from(
+    list("ab- -\\\"\t\né中`[]()/:.,")
+    + ["word ", "words ", "a ", "longer ", "step-by-step ", "x" * 90, "--", "  ", "https://docs.example.com/a-b/ "]
+)
+TEXT = st.lists(PIECES, max_size=60).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(TEXT, TEXT, st.one_of(st.none(), TEXT), TEXT, TEXT, st.one_of(st.none(), TEXT), st.booleans(),
+                  st.lists(st.tuples(st.sampled_from(["source/a-b/page.md", "source/x y.md", "s" * 80]),
+                                     st.sampled_from(["1", "42", ""])), max_size=4)),
+        max_size=6,
+    )
+)
+def test_render_writes_exactly_what_polib_writes(entries):
+    po = polib.POFile(wrapwidth=78)
+    po.header = "A header\n, with a flag-like line"
+    po.metadata = {"Project-Id-Version": "docs", "Content-Type": "text/plain; charset=UTF-8"}
+    seen = set()
+    for msgid, msgstr, ctx, comment, tcomment, previous, obsolete, occurrences in entries:
+        if (ctx, msgid) in seen:
+            continue
+        seen.add((ctx, msgid))
+        po.append(polib.POEntry(msgid=msgid, msgstr=msgstr, msgctxt=ctx, comment=comment, tcomment=tcomment,
+                                previous_msgid=previous, obsolete=obsolete, occurrences=occurrences,
+                                flags=["fuzzy"] if previous else []))
+    expected = str(po)
+    assert catalog.render(po) == (expected if expected.endswith("\n") else expected + "\n")
+
+
+def test_render_matches_polib_on_the_bundled_catalogs():
+    files = sorted((Path(__file__).resolve().parents[1] / "locales").rglob("*.po*"))
+    assert files
+    for f in files:
+        po = polib.pofile(str(f), wrapwidth=78)
+        assert catalog.render(po) == f.read_text(encoding="utf-8"), f

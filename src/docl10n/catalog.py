@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import os
 import re
+import textwrap
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from difflib import SequenceMatcher
+from itertools import accumulate
 
 import polib
 from babel.core import UnknownLocaleError
@@ -152,9 +155,113 @@ def parse(text: str, path: str) -> polib.POFile:
         raise Docl10nError(path, line, message if "already exists" not in message else f"duplicate entry: {message}") from None
 
 
+_ESCAPES = str.maketrans(
+    {"\\": r"\\", "\t": r"\t", "\r": r"\r", "\n": r"\n", "\v": r"\v", "\b": r"\b", "\f": r"\f", '"': r'\"'}
+)
+_WORDSEP = textwrap.TextWrapper.wordsep_re
+_SPACES = re.compile(r"( +)")
+WRAP = 78
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``textwrap.wrap(text, width, drop_whitespace=False, break_long_words=False)``, faster.
+
+    Same chunks (textwrap's own word splitter, or plain spaces when there is
+    no hyphen to split at), then each line found by bisecting the running
+    length instead of a loop over every chunk: wrapping was most of the
+    time spent writing templates.
+    """
+    chunks = [c for c in (_WORDSEP.split(text) if "-" in text else _SPACES.split(text)) if c]
+    ends = list(accumulate(map(len, chunks)))
+    lines, i, start = [], 0, 0
+    while i < len(chunks):
+        j = max(bisect_right(ends, start + width, i), i + 1)  # a long word still takes a line of its own
+        lines.append("".join(chunks[i:j]))
+        start, i = ends[j - 1], j
+    return lines
+
+
+def _pack(words: list[str], width: int) -> list[str]:
+    """Words greedily packed into lines of ``width``, as textwrap does when words are split by single spaces."""
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _field(out: list[str], prefix: str, name: str, value: str, measured_as: str = "") -> None:
+    """One keyword and its string, wrapped exactly as polib wraps it.
+
+    polib measures a ``#| msgid`` line as if its keyword were
+    ``previous_msgid``: ``measured_as`` keeps that quirk, so files match.
+    """
+    lines = value.splitlines(True)
+    if len(lines) > 1:
+        out.append(f'{prefix}{name} ""')
+        out.extend(f'{prefix}"{line.translate(_ESCAPES)}"' for line in lines)
+        return
+    escaped = value.translate(_ESCAPES)
+    if len(value) > WRAP - len(measured_as or name) - 3 + (len(escaped) - len(value)):  # polib's test
+        out.append(f'{prefix}{name} ""')
+        out.extend(f'{prefix}"{chunk}"' for chunk in _wrap(escaped, WRAP - 2))
+    else:
+        out.append(f'{prefix}{name} "{escaped}"')
+
+
+def _comment(out: list[str], mark: str, text: str) -> None:
+    for line in text.split("\n"):
+        if len(line) + len(mark) > WRAP:
+            out.extend(textwrap.wrap(line, WRAP, initial_indent=mark, subsequent_indent=mark, break_long_words=False))
+        else:
+            out.append(mark + line)
+
+
+def _entry_text(e: polib.POEntry) -> str:
+    out: list[str] = []
+    if e.tcomment:
+        _comment(out, "# ", e.tcomment)
+    if e.comment and not e.obsolete:
+        _comment(out, "#. ", e.comment)
+    if e.occurrences and not e.obsolete:
+        files = " ".join(f"{path}:{line}" if line else path for path, line in e.occurrences)
+        if len(files) + 3 <= WRAP:
+            out.append("#: " + files)
+        elif re.search(r"\s", files.replace(" ", "")) is None and "  " not in files:
+            out.extend("#: " + line for line in _pack(files.split(" "), WRAP - 3))
+        else:  # as polib: hyphens in file names are no place to break
+            wrapped = textwrap.wrap(files.replace("-", "*"), WRAP, initial_indent="#: ", subsequent_indent="#: ",
+                                    break_long_words=False)
+            out.extend(line.replace("*", "-") for line in wrapped)
+    if e.flags:
+        out.append("#, " + ", ".join(e.flags))
+    previous = "#~| " if e.obsolete else "#| "
+    for value, name in ((e.previous_msgctxt, "msgctxt"), (e.previous_msgid, "msgid"),
+                        (e.previous_msgid_plural, "msgid_plural")):
+        if value is not None:
+            _field(out, previous, name, value, "previous_" + name)
+    gone = "#~ " if e.obsolete else ""
+    if e.msgctxt is not None:
+        _field(out, gone, "msgctxt", e.msgctxt)
+    _field(out, gone, "msgid", e.msgid)
+    _field(out, gone, "msgstr", e.msgstr)
+    out.append("")
+    return "\n".join(out)
+
+
 def render(po: polib.POFile) -> str:
-    """The catalog as text, exactly as it will be written."""
-    return str(po) + "\n" if not str(po).endswith("\n") else str(po)
+    """The catalog as text, exactly as polib writes it (a test holds the two equal), only faster."""
+    if po.wrapwidth != WRAP or any(e.msgid_plural or e.msgstr_plural for e in po):
+        text = str(po)  # plural forms: let polib write them
+    else:
+        header = "".join(
+            "#\n" if not h else f"#{h}\n" if h[:1] in ",:" else f"# {h}\n" for h in po.header.split("\n")
+        )
+        entries = [e for e in po if not e.obsolete] + po.obsolete_entries()
+        text = header + "\n".join([po.metadata_as_entry().__unicode__(WRAP), *map(_entry_text, entries)])
+    return text if text.endswith("\n") else text + "\n"
 
 
 def translations(po: polib.POFile) -> dict[tuple[str | None, str], Translation]:
@@ -278,7 +385,7 @@ def merge(
     return out, MergeSummary(new=new, fuzzy=fuzzy, obsolete=gone, memory=from_memory, changed=changed)
 
 
-def _entry(e: polib.POEntry) -> tuple:
+def _fields(e: polib.POEntry) -> tuple:
     return (
         e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, sorted(e.msgstr_plural.items()), list(e.occurrences), e.comment,
         e.tcomment, list(e.flags), e.previous_msgctxt, e.previous_msgid, e.previous_msgid_plural, e.obsolete,
@@ -295,7 +402,7 @@ def _same(a: polib.POFile, b: polib.POFile) -> bool:
         b.header, list(b.metadata.items()), b.metadata_is_fuzzy, len(b)
     ):
         return False
-    return all(_entry(x) == _entry(y) for x, y in zip(a, b))
+    return all(_fields(x) == _fields(y) for x, y in zip(a, b))
 
 
 def memory_of(catalogs: Iterable[tuple[str, polib.POFile]]) -> dict[str, tuple[str, str]]:
