@@ -228,3 +228,9 @@ def test_a_page_without_front_matter_gets_none_added_for_cjk():
     page = parse_page("# Snippet\n\nText.\n", "source/includes/snippet.md")
     built = splice(page, {}, BuildOptions(cjk=True)).data.decode()
     assert built == "# Snippet\n\nText.\n"
+
+
+def test_translated_setext_heading_keeps_the_english_anchor():
+    page = parse_page("Big title\n=========\n\nText.\n", "source/p.md")
+    built = splice(page, {(None, "Big title"): Translation("大标题", False)}, BuildOptions()).data.decode()
+    assert built == "大标题 {#big-title}\n=========\n\nText.\n"

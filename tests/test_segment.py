@@ -204,3 +204,8 @@ def test_block_attribute_line_stays_out_of_the_paragraph():
     text = "A theme for documentation sites\n{.lead .mt-5}\n"
     (u,) = units(text)
     assert u.msgid == "A theme for documentation sites" and text[u.span.end :] == "\n{.lead .mt-5}\n"
+
+
+def test_setext_heading_id_stays_out_of_the_msgid():
+    (u,) = units("Big title {#big}\n===\n")
+    assert u.msgid == "Big title"

@@ -66,7 +66,6 @@ def _eol(text: str) -> str:
 
 
 BILINGUAL_MARK = "\u200b\t"  # the mirror's lead-in of a translated paragraph
-ATX_OPEN = re.compile(r"#{1,6}[ \t]+$|#{1,6}$")
 BULLET = re.compile(r"^((?:[ \t]*>)*[ \t]*)([-*+])([ \t]+)$")
 
 
@@ -87,11 +86,11 @@ def anchorize(text: str) -> str:
 
 
 def _heading_ids(page: Page) -> dict[Unit, str | None]:
-    """Per ATX heading unit, the id Hugo gives it; None where the page sets one."""
+    """Per heading unit (ATX or setext), the id Hugo gives it; None where the page sets one."""
     ids: dict[Unit, str | None] = {}
     seen: set[str] = set()
     for unit in page.units:
-        if unit.kind != "heading" or not _is_atx(page, unit):
+        if unit.kind != "heading":
             continue
         eol_at = LINE_BREAK.search(page.text, unit.span.end)
         rest = page.text[unit.span.end : eol_at.start() if eol_at else len(page.text)]
@@ -111,10 +110,6 @@ def _heading_ids(page: Page) -> dict[Unit, str | None]:
 
 def _line_start(text: str, pos: int) -> int:
     return max(text.rfind("\n", 0, pos), text.rfind("\r", 0, pos)) + 1
-
-
-def _is_atx(page: Page, unit: Unit) -> bool:
-    return bool(ATX_OPEN.search(page.text[_line_start(page.text, unit.span.start) : unit.span.start]))
 
 
 def _replacement(page: Page, unit: Unit, msgstr: str, eol: str) -> str:

@@ -258,6 +258,8 @@ class _Segmenter:
             ranges.pop()
         if not ranges:
             return
+        if kind == "heading" and (attrs := HEADING_ATTRIBUTES.search(self.src, ranges[-1][0], ranges[-1][1])):
+            ranges[-1] = (ranges[-1][0], attrs.start(), ranges[-1][2])  # a setext heading's {#id}: not text
         pieces = []
         for k, (s, e, raw_end) in enumerate(ranges):
             text = self.src[s:e]
