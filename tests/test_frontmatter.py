@@ -152,3 +152,17 @@ def test_toml_multiline_strings_are_units_and_their_lines_are_not_keys():
     built = splice(page, lookup).data.decode()
     data = tomllib.loads(built.split("+++")[1])
     assert data == {"description": '«A long [not a table] title = "no"»', "summary": '«lit "x"»'}
+
+
+def test_yaml_anchors_and_aliases_give_one_unit_at_the_anchor():
+    text = "---\ntitle: &t Hello world\nlinkTitle: *t\ngrid:\n- title: !!str Other\n  description: *t\n---\n\nBody\n"
+    page = parse_page(text, "p.md")
+    assert [(u.msgid, u.key) for u in page.units] == [
+        ("Hello world", ("title",)), ("Other", ("grid", 0, "title")), ("Body", ()),
+    ]
+    lookup = {(u.msgctxt, u.msgid): Translation(f"«{u.msgid}»", False) for u in page.units}
+    built = splice(page, lookup)
+    assert not built.problems
+    data = yaml.safe_load(built.data.decode().split("---")[1])
+    assert data == {"title": "«Hello world»", "linkTitle": "«Hello world»",
+                    "grid": [{"title": "«Other»", "description": "«Hello world»"}]}

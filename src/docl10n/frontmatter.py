@@ -63,8 +63,11 @@ def _line_of(text: str, pos: int) -> int:
 def units(text: str, fm: FrontMatter, path: str, keys: Keys = Keys()) -> list[Unit]:
     """Units for the translatable values of the front matter, in page order."""
     finder = {"yaml": _yaml_values, "toml": _toml_values, "json": _json_values}[fm.syntax]
-    found = []
+    found, seen = [], set()
     for key, start, end, value, block in finder(text, fm, path, keys):
+        if start in seen:  # a YAML alias (*a) or merge (<<) reuses its anchor's value: one unit, there
+            continue
+        seen.add(start)
         msgid = " ".join(value.split())
         if not msgid:
             continue
@@ -114,8 +117,13 @@ def _yaml_values(text: str, fm: FrontMatter, path: str, keys: Keys) -> Iterator[
     yield from _yaml_walk(text, root, (), base, keys)
 
 
+YAML_PROPERTIES = re.compile(r"(?:[&!]\S*[ \t]+)+")  # an anchor (&a) or tag (!!str) before a value
+
+
 def _yaml_scalar(text: str, node: yaml.ScalarNode, base: int) -> tuple[int, int]:
     start, end = base + node.start_mark.index, base + node.end_mark.index
+    if m := YAML_PROPERTIES.match(text, start, end):  # translate the value, keep its anchor
+        start = m.end()
     if node.style in ("|", ">"):
         nl = LINE.match(text, start)
         start = nl.end()
