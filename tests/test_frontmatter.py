@@ -166,3 +166,17 @@ def test_yaml_anchors_and_aliases_give_one_unit_at_the_anchor():
     data = yaml.safe_load(built.data.decode().split("---")[1])
     assert data == {"title": "«Hello world»", "linkTitle": "«Hello world»",
                     "grid": [{"title": "«Other»", "description": "«Hello world»"}]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\ntitle: T\nparams:\n  subtitle: Nested words\n  icon: x\n---\n",
+        "+++\ntitle = 'T'\n[params]\nsubtitle = \"Nested words\"\nicon = 'x'\n+++\n",
+    ],
+)
+def test_nested_scalars_are_translated_when_configured(text):
+    keys = frontmatter.Keys(scalars=("title", "params.subtitle"))
+    page = parse_page(text, "p.md", keys=keys)
+    assert [(u.msgid, u.kind) for u in page.units] == [("T", "front matter title"), ("Nested words", "front matter params.subtitle")]
+    assert [u.msgid for u in parse_page(text, "p.md").units] == ["T"]

@@ -72,8 +72,8 @@ def units(text: str, fm: FrontMatter, path: str, keys: Keys = Keys()) -> list[Un
         if not msgid:
             continue
         field = str(key[-1])
-        if len(key) == 1:
-            kind = f"front matter {field}"
+        if not any(isinstance(k, int) for k in key):
+            kind = f"front matter {'.'.join(key)}"
         else:
             list_name = ".".join(str(k) for k in key[:-2])
             kind = f"card {field} ({list_name})"
@@ -140,7 +140,7 @@ def _yaml_walk(text: str, node: yaml.MappingNode, key: tuple, base: int, keys: K
             continue
         here = (*key, name)
         if isinstance(v, yaml.ScalarNode) and v.tag == "tag:yaml.org,2002:str":
-            if not key and name in keys.scalars:
+            if ".".join(map(str, here)) in keys.scalars:  # "title", or a nested "params.subtitle"
                 yield (here, *_yaml_scalar(text, v, base), v.value, v.style in ("|", ">"))
         elif isinstance(v, yaml.MappingNode):
             yield from _yaml_walk(text, v, here, base, keys)
@@ -229,7 +229,7 @@ def _toml_values(text: str, fm: FrontMatter, path: str, keys: Keys) -> Iterator[
             span = (m.start() + s.start(), m.start() + s.end())
         else:
             continue
-        wanted = (not table and key in keys.scalars) or (
+        wanted = ".".join(map(str, (*table, key))) in keys.scalars or (
             table and isinstance(table[-1], int) and key in keys.card_fields
         )
         here = (*table, key)
