@@ -26,6 +26,13 @@ LAYOUTS = ("tree", "hugo-dir", "hugo-suffix")
 MODES = ("translate", "bilingual")
 
 
+def _with_suffix(rel: str, suffix: str) -> str:
+    """``rel`` with its suffix replaced, as ``PurePosixPath.with_suffix`` does, without building paths."""
+    name = rel.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    return (rel[: len(rel) - len(name) + dot] if 0 < dot < len(name) - 1 else rel) + suffix
+
+
 @dataclass(frozen=True)
 class Config:
     """What ``docl10n.toml`` says, with defaults for everything."""
@@ -59,10 +66,10 @@ class Config:
         return self.locales_dir / "templates"
 
     def template_path(self, rel: str) -> Path:
-        return self.templates_dir / PurePosixPath(rel).with_suffix(".pot")
+        return self.templates_dir / _with_suffix(rel, ".pot")
 
     def catalog_path(self, locale: str, rel: str) -> Path:
-        return self.locales_dir / locale / PurePosixPath(rel).with_suffix(".po")
+        return self.locales_dir / locale / _with_suffix(rel, ".po")
 
     def reference(self, rel: str) -> str:
         """How ``#:`` comments and messages name a source page."""

@@ -37,18 +37,27 @@ def check_inside(paths: Iterable[Path], base: Path, what: str) -> None:
 
     Checked before anything is read or written, so a symlinked locale or
     templates folder (or one file in it) can never send docl10n elsewhere.
+    A folder's real path is its parent's plus its name unless it is itself
+    a link, so each folder costs one ``lstat``, not a full ``realpath``.
     """
-    real = base.resolve()
-    folders: dict[Path, Path] = {}  # each folder resolved once: a site has far fewer folders than pages
+    real = os.path.realpath(base)
+    folders: dict[str, str] = {}
+
+    def resolved(folder: str) -> str:
+        known = folders.get(folder)
+        if known is None:
+            parent = os.path.dirname(folder)
+            if parent == folder or os.path.islink(folder) or not os.path.isabs(folder):
+                known = os.path.realpath(folder)
+            else:
+                known = os.path.join(resolved(parent), os.path.basename(folder))
+            folders[folder] = known
+        return known
+
     for path in paths:
-        if path.is_symlink():
-            where = path.resolve()
-        else:
-            parent = folders.get(path.parent)
-            if parent is None:
-                parent = folders[path.parent] = path.parent.resolve()
-            where = parent / path.name
-        if not where.is_relative_to(real) or path.name == "..":
+        text = os.path.abspath(path)
+        where = os.path.realpath(text) if os.path.islink(text) else os.path.join(resolved(os.path.dirname(text)), path.name)
+        if os.path.commonpath([real, where]) != real or path.name == "..":
             shown = path.relative_to(base) if path.is_relative_to(base) else path
             raise Docl10nError(
                 str(shown), 0, f"refused: {what} leads outside {base} (a symlink to {path.resolve()}?)"
