@@ -196,7 +196,7 @@ def extract(config: Config, jobs: int | None = None, progress: parallel.Progress
             unchanged += 1
     keep = set(pages)
     for rel in template_pages(config):
-        if rel not in keep and (config.source_dir / rel).exists() is False:
+        if rel not in keep and not (config.source_dir / rel).exists():  # its page is gone
             config.template_path(rel).unlink()
             written.append(_rel(config, config.template_path(rel)) + " (removed)")
     if keys != known:
