@@ -158,3 +158,20 @@ def test_missing_source_and_templates_are_explained(project: Path, cli):
     (project / "source").rmdir()
     assert "source/: no such folder of pages" in cli("extract", ok=False).output
     assert "run `docl10n extract` first" in cli("update", "-l", "de", ok=False).output
+
+
+def test_removed_page_drops_its_template_but_never_its_catalog(project: Path, cli):
+    write(project, "source/a.md", "# A\n")
+    write(project, "source/b.md", "# B\n")
+    cli("extract")
+    cli("update", "-l", "de")
+    po = project / "locales/de/b.po"
+    cat = polib.pofile(str(po))
+    cat.find("B").msgstr = "B auf Deutsch"
+    cat.save()
+    kept = po.read_bytes()
+    (project / "source/b.md").unlink()
+    cli("extract")
+    assert not (project / "locales/templates/b.pot").exists()
+    cli("update", "-l", "de")
+    assert po.read_bytes() == kept
