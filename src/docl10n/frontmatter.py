@@ -372,17 +372,3 @@ def set_flag(text: str, fm: FrontMatter, name: str, eol: str) -> str:
     if at > 0 and text[at - 1] not in "\r\n":
         line = eol + line
     return text[:at] + line + eol + text[at:]
-
-
-def check(text: str, fm: FrontMatter, path: str) -> None:
-    """Raise if the front matter no longer parses."""
-    body = text[fm.body.start : fm.body.end]
-    try:
-        if fm.syntax == "yaml":
-            yaml.safe_load(body)
-        elif fm.syntax == "toml":
-            tomllib.loads(body.replace("\r\n", "\n"))
-        else:
-            json.loads(body)
-    except (yaml.YAMLError, tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise Docl10nError(path, 1, f"front matter no longer parses: {exc}") from None

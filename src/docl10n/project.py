@@ -223,10 +223,6 @@ def page_url(config: Config, rel: str) -> str | None:
     return config.base_url.rstrip("/") + "/" + (tail + "/" if tail else "")
 
 
-def read_bytes(path: Path) -> bytes:
-    return path.read_bytes()
-
-
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
