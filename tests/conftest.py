@@ -46,3 +46,11 @@ def cli(project: Path):
 
 def copy_tree(src: Path, dst: Path) -> None:
     shutil.copytree(src, dst, dirs_exist_ok=True)
+
+
+def start_project(project: Path, cli, page: str, locale: str = "zh_CN") -> Path:
+    """``source/page.md`` holding ``page``, extracted and updated for ``locale``."""
+    (project / "source" / "page.md").write_text(page, encoding="utf-8")
+    cli("extract")
+    cli("update", "-l", locale)
+    return project

@@ -15,7 +15,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import DOCKER_DOCS
+from conftest import DOCKER_DOCS, start_project
 from docl10n import checks
 
 PAGE = """\
@@ -64,10 +64,7 @@ def translate(po_path: Path, table: dict[str, str], fuzzy: tuple[str, ...] = ())
 
 @pytest.fixture
 def page(project: Path, cli) -> Path:
-    (project / "source" / "page.md").write_text(PAGE)
-    cli("extract")
-    cli("update", "-l", "zh_CN")
-    return project
+    return start_project(project, cli, PAGE)
 
 
 def findings(output: str) -> list[tuple[str, str, str, str]]:

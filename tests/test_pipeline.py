@@ -8,6 +8,7 @@ expected built page ``expected.md`` (optionally a ``docl10n.toml``).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -137,8 +138,6 @@ def test_stats_counts_and_threshold(project: Path, cli):
     cat.find("Six.").msgstr = "Sechs."
     cat.find("Six.").flags.append("fuzzy")
     cat.save()
-    import json
-
     data = json.loads(cli("stats", "--format", "json").output)["de"]
     assert (data["total"], data["translated"], data["fuzzy"], data["untranslated"]) == (3, 1, 1, 1)
     assert (data["words"], data["words_translated"]) == (6, 2)

@@ -25,7 +25,7 @@ import pytest
 from docl10n import pipeline, project, safety
 from docl10n.model import Docl10nError
 
-from conftest import DOCKER_DOCS
+from conftest import DOCKER_DOCS, start_project
 
 # A fixed hash seed: the fuzzy matcher breaks ties between equally good old
 # strings in set order, so without it two clean runs can differ (not a torn write).
@@ -61,10 +61,7 @@ def leftovers(root: Path) -> list[str]:
 
 @pytest.fixture
 def small(project: Path, cli) -> Path:
-    (project / "source" / "page.md").write_text(PAGE)
-    cli("extract")
-    cli("update", "-l", "zh_CN")
-    return project
+    return start_project(project, cli, PAGE)
 
 
 @pytest.mark.parametrize("name", ["../x", "/tmp/x", "zh_CN/../../x", "templates", "zh CN", "", ".", "..", "a/b"])
