@@ -9,7 +9,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from docl10n import catalog, pipeline
+from docl10n import cache, catalog, segment
 
 PAGES = {f"s{i % 3}/p{i}.md": f"# Page {i}\n\nBody text number {i} here.\n\n- item {i}\n" for i in range(10)}
 
@@ -37,7 +37,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 def counting(monkeypatch):
     """Count page and catalog parses in this process (the serial path)."""
     calls = {"page": 0, "catalog": 0}
-    real_page, real_catalog = pipeline.parse_page, catalog.parse
+    real_page, real_catalog = segment.parse_page, catalog.parse
 
     def page(*a, **k):
         calls["page"] += 1
@@ -47,7 +47,7 @@ def counting(monkeypatch):
         calls["catalog"] += 1
         return real_catalog(*a, **k)
 
-    monkeypatch.setattr(pipeline, "parse_page", page)
+    monkeypatch.setattr(segment, "parse_page", page)
     monkeypatch.setattr(catalog, "parse", cat)
     return calls
 
@@ -91,6 +91,59 @@ def test_only_changed_pages_are_parsed_and_mtimes_do_not_matter(project: Path, c
     built.write_text("edited by hand\n")  # an output changed behind our back is rebuilt
     assert "1 pages written, 9 unchanged" in cli("build", "-l", "de", "-j", "1").output
     assert built.read_text() == PAGES["s2/p5.md"]
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """Count file reads by the cache, and trust a file's stat however recently it changed."""
+    monkeypatch.setattr(cache, "RACY_NS", -(10**18))
+    calls = {"n": 0}
+    real = cache.read
+
+    def read(path):
+        calls["n"] += 1
+        return real(path)
+
+    monkeypatch.setattr(cache, "read", read)
+    return calls
+
+
+def test_a_file_whose_stat_is_unchanged_is_not_read_again(project: Path, cli, reads):
+    _site(project)
+    runs = [("extract",), ("update", "-l", "de"), ("build", "-l", "de"), ("stats",)]
+    for r in runs + runs:  # the second round records the stat of what the first one wrote
+        cli(*r, "-j", "1")
+    for r in runs:
+        reads["n"] = 0
+        cli(*r, "-j", "1")
+        assert reads["n"] == 0, r
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(project: Path, cli, reads):
+    _site(project)
+    for _ in range(2):
+        cli("extract", "-j", "1")
+    page = project / "source/s1/p4.md"
+    before = page.stat()
+    page.write_text(PAGES["s1/p4.md"].replace("Body", "Bodz"))  # same size
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the old mtime: only ctime tells
+    assert page.stat().st_size == before.st_size
+    assert "1 templates written, 9 unchanged" in cli("extract", "-j", "1").output
+    assert "Bodz" in (project / "locales/templates/s1/p4.pot").read_text()
+
+
+def test_a_file_changed_just_before_it_was_looked_at_is_hashed_again(tmp_path: Path):
+    path = tmp_path / "page.md"
+    path.write_bytes(b"one")
+    files = cache.Files(tmp_path, "t")  # RACY_NS as shipped: the file is seconds old at most
+    assert files.digest(path) == cache.digest(b"one")
+    assert files.seen == {}  # not remembered by its stat
+    old = os.stat(path).st_mtime_ns - 10 * cache.RACY_NS
+    os.utime(path, ns=(old, old))
+    files = cache.Files(tmp_path, "t")
+    files.now = os.stat(path).st_ctime_ns + 2 * cache.RACY_NS  # looked at later: ctime is old enough now
+    assert files.digest(path) == cache.digest(b"one")
+    assert list(files.seen) == [str(path)]
 
 
 def test_cache_is_optional_and_workers_give_the_same_files(project: Path, cli, tmp_path_factory):

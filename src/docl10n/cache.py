@@ -8,17 +8,25 @@ is skipped. Bytes, not modification times: a ``touch``, a checkout or a copy
 does not invalidate anything, and any edit does. The cache lives in
 ``.docl10n-cache/`` at the project root, one JSON file per stage and locale;
 deleting it is always safe.
+
+Reading and hashing every file is most of a run with nothing to do, so
+``Files`` keeps each file's digest beside its ``stat`` as git's index does:
+a file whose size, times and inode are unchanged is not read again. The
+stat only says *whether* to hash; what is compared is always the digest.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 from functools import cache
 from pathlib import Path
 
 DIR = ".docl10n-cache"
 MISSING = b"\0missing"
+RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same timestamp
 
 
 @cache
@@ -42,6 +50,54 @@ def key(*parts: str | bytes | None) -> str:
         data = MISSING if p is None else p.encode("utf-8") if isinstance(p, str) else p
         h.update(len(data).to_bytes(8, "little") + data)
     return h.hexdigest()
+
+
+def digest(data: bytes | None) -> str:
+    """The digest of one file's bytes (``MISSING`` for a file that is not there)."""
+    return hashlib.sha256(MISSING if data is None else data).hexdigest()[:32]
+
+
+NO_FILE = digest(None)
+
+
+class Files:
+    """Digests of files by path, hashed again only when their ``stat`` changed.
+
+    Any write to a file changes its ctime, which no tool can set back, so a
+    file with the same size, mtime, ctime and inode holds the same bytes. A
+    file changed less than ``RACY_NS`` before it was looked at is not
+    remembered by its stat: a second write within the same timestamp tick
+    could keep it. Only files looked at in this run are saved, so a removed
+    file drops out.
+    """
+
+    def __init__(self, root: Path, name: str) -> None:
+        self.root, self.name = root, f"files-{name}"
+        known = load(root, self.name)
+        self.known = {k: v for k, v in known.items() if isinstance(v, list) and len(v) == 5}
+        self.seen: dict[str, list] = {}
+        self.now = time.time_ns()
+
+    def digest(self, path: Path) -> str:
+        """The digest of the file at ``path`` now; ``digest(None)`` when it cannot be read."""
+        name = str(path)
+        try:
+            st = os.stat(name)
+        except OSError:
+            return digest(None)
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        known = self.known.get(name)
+        if known is not None and known[:4] == stamp:
+            self.seen[name] = known
+            return known[4]
+        found = digest(read(path))
+        if self.now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
+            self.seen[name] = [*stamp, found]
+        return found
+
+    def save(self) -> bytes | None:
+        """The bytes of the store to write, or None when it did not change."""
+        return None if self.seen == self.known else dump(self.seen)
 
 
 def read(path: Path) -> bytes | None:

@@ -10,9 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import checks, pipeline, project, safety
-from . import coverage, report
-from .coverage import combine
+from . import pipeline, project, safety
 from .model import Docl10nError, Problem
 
 F = Callable[..., object]
@@ -270,6 +268,8 @@ def stats(
     pages whose template is newer than their catalog (POT-Creation-Date
     differs: run update).
     """
+    from . import coverage, report
+
     config = _config(root)
     chosen = list(locales) or pipeline.locales(config)
     if not chosen:
@@ -280,7 +280,7 @@ def stats(
         with _progress(f"stats {locale}", lambda: len(project.template_pages(config)), quiet) as progress:
             pages, problems = pipeline.stats(config, locale, jobs, progress)
         errors += _report(problems)
-        pages_of[locale], totals[locale] = pages, combine(locale, pages)
+        pages_of[locale], totals[locale] = pages, coverage.combine(locale, pages)
         if outdated:
             stale[locale] = pipeline.outdated(config, locale, pages)
         if fail_under is not None and totals[locale].percent < fail_under:
@@ -428,6 +428,8 @@ def check(locales: tuple[str, ...], fmt: str, list_checks: bool, root: Path) -> 
     Exit 1 when any error is found; warnings alone exit 0.
     """
     if list_checks:
+        from . import checks
+
         width = max(len(c.name) for c in checks.CHECKS)
         for c in checks.CHECKS:
             click.echo(f"{c.name:<{width}}  {c.severity:<7}  {c.description}")

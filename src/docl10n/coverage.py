@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import PurePosixPath
-
-import polib
+from typing import TYPE_CHECKING
 
 from .model import Coverage
+
+if TYPE_CHECKING:
+    import polib
 
 LINK_TARGET = re.compile(r"\]\([^)]*\)|<https?://[^>]*>")
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")

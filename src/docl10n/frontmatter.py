@@ -13,25 +13,16 @@ import json
 import re
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import yaml
 
-from .model import Docl10nError, FrontMatter, Span, Unit
+from .model import Docl10nError, FrontMatter, Keys, Span, Unit
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: same nodes and marks, ~10x faster
 
 FENCES = {"---": "yaml", "+++": "toml"}
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 NEVER = frozenset({"link", "icon", "aliases", "weight", "keywords", "layout", "url", "slug", "type", "image"})
-
-
-@dataclass(frozen=True)
-class Keys:
-    """Which front matter values are translated."""
-
-    scalars: tuple[str, ...] = ("title", "linkTitle", "description", "summary")
-    card_fields: tuple[str, ...] = ("title", "description")
 
 
 def split(text: str, path: str) -> FrontMatter | None:

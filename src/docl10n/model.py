@@ -8,6 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The original-source block a localized page opens with, and the words that
+# mark it in a source page (never extracted): defaults of the configuration.
+ATTRIBUTION_TEMPLATE = "> 原文：[{url}]({url})\n>\n> 收录该文档的时间：`{timestamp}`"
+ATTRIBUTION_MARKERS = ("原文", "收录该文档的时间")
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Which front matter values are translated."""
+
+    scalars: tuple[str, ...] = ("title", "linkTitle", "description", "summary")
+    card_fields: tuple[str, ...] = ("title", "description")
+
 
 @dataclass(frozen=True)
 class Span:

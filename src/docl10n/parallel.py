@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 
 Progress = Callable[[int], None] | None
 SERIAL_BELOW = 8  # fewer items than this: worker processes cost more than they save
@@ -53,6 +52,8 @@ def run(
             return results
         finally:
             _SHARED.clear()
+    from concurrent.futures import ProcessPoolExecutor  # not loaded when nothing needs workers
+
     with ProcessPoolExecutor(min(n, len(todo)), initializer=_share, initargs=(shared or {},)) as pool:
         chunk = max(1, min(16, len(todo) // (n * 8)))
         for i, r in zip(todo, pool.map(fn, [items[i] for i in todo], chunksize=chunk)):
@@ -60,8 +61,6 @@ def run(
             if progress:
                 progress(1)
     return results
-
-
 
 
 def shared(name: str) -> object:

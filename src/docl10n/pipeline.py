@@ -8,21 +8,27 @@ fails to parse is never written over.
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial, wraps
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polib
-
-from . import cache, catalog, checks, coverage, parallel, safety
+from . import cache, parallel, safety
 from .model import Coverage, Docl10nError, Page, Problem, Unit
 from .project import Config, atomic_write, is_cjk, page_url, source_pages, template_pages
-from .rebuild import UNESCAPED_PIPE, Attribution, BuildOptions, Built, splice
-from .segment import decode, parse_page
+
+if TYPE_CHECKING:
+    import polib
+
+    from . import checks
+    from .catalog import MergeSummary
+    from .rebuild import Attribution
+
+# The parser, polib, babel and the checks are imported by the functions that
+# use them: a run whose cache answers for every page never loads them.
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,7 @@ class StageResult:
     written: tuple[str, ...] = ()
     unchanged: int = 0
     problems: tuple[Problem, ...] = ()
-    summaries: dict[str, catalog.MergeSummary] = field(default_factory=dict)
+    summaries: dict[str, MergeSummary] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -42,6 +48,8 @@ class StageResult:
 
 def read_page(config: Config, rel: str, source: bytes | None = None) -> Page:
     """The source page ``rel`` cut into units; ``source`` when its bytes were already read."""
+    from .segment import decode, parse_page
+
     ref = config.reference(rel)
     if source is None:
         source = cache.read(config.source_dir / rel)
@@ -51,6 +59,9 @@ def read_page(config: Config, rel: str, source: bytes | None = None) -> Page:
 
 
 def read_catalog(path: Path, name: str) -> polib.POFile:
+    from . import catalog
+    from .segment import decode
+
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -74,15 +85,15 @@ def _safely(stage: str) -> Callable[[Callable], Callable]:
     """
 
     def wrap(fn: Callable) -> Callable:
-        signature = inspect.signature(fn)
+        names = fn.__code__.co_varnames[: fn.__code__.co_argcount]
+        defaults = dict(zip(names[len(names) - len(fn.__defaults__ or ()) :], fn.__defaults__ or ()))
 
         @wraps(fn)
         def run(config: Config, *args: object, **kwargs: object) -> object:
-            a = signature.bind(config, *args, **kwargs)
-            a.apply_defaults()
+            arguments = {**defaults, **dict(zip(names[1:], args)), **kwargs}
             try:
-                with _prepared(stage, config, a.arguments):
-                    return fn(config, *args, **kwargs)
+                with _prepared(stage, config, arguments) as listing:
+                    return fn(config, *args, **kwargs, listing=listing)
             except Docl10nError as exc:
                 return ([], (exc.problem,)) if stage == "stats" else StageResult(problems=(exc.problem,))
 
@@ -92,7 +103,8 @@ def _safely(stage: str) -> Callable[[Callable], Callable]:
 
 
 @contextmanager
-def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[None]:
+def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[list[str]]:
+    """Guard, lock and sweep for one stage; yields the pages it guarded, so the stage need not list them again."""
     root, store = config.root, config.root / cache.DIR
     locale = str(args.get("locale", ""))
     if stage != "extract":
@@ -103,8 +115,8 @@ def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[N
         safety.check_inside([config.template_path(rel) for rel in pages], root, "a template")
         with safety.exclusive(config, "extract"):
             safety.sweep(config.templates_dir)
-            safety.sweep(store, {"extract.json"}, recursive=False)
-            yield
+            safety.sweep(store, {"extract.json", "files-extract.json"}, recursive=False)
+            yield pages
         return
     rels = template_pages(config) if stage in ("update", "stats") else source_pages(config)
     safety.check_inside([config.locales_dir / locale], config.locales_dir, "the locale folder")
@@ -112,10 +124,11 @@ def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[N
         [p for rel in rels for p in (config.catalog_path(locale, rel), config.template_path(rel))], root, "a catalog"
     )
     if stage == "stats":
-        yield
+        yield rels
         return
     with safety.exclusive(config, f"locale-{locale}"):
-        safety.sweep(store, {f"{stage}-{locale}.json", f"memory-{locale}.json"}, recursive=False)
+        caches = {f"{stage}-{locale}.json", f"files-{stage}-{locale}.json", f"memory-{locale}.json"}
+        safety.sweep(store, caches, recursive=False)
         if stage == "update":
             safety.sweep(config.locales_dir / locale)
         else:
@@ -127,31 +140,37 @@ def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[N
                 by_folder.setdefault(d.parent, set()).add(d.name)
             for folder, names in by_folder.items():
                 safety.sweep(folder, names, recursive=False)
-        yield
+        yield rels
 
 
-def _save_cache(config: Config, name: str, entries: dict[str, object]) -> None:
+def _save_cache(config: Config, name: str, entries: dict[str, object] | bytes | None) -> None:
+    """Write one cache file (``entries``, or bytes already dumped; None: nothing changed)."""
+    if entries is None:
+        return
     try:
-        atomic_write(cache.path(config.root, name), cache.dump(entries), durable=False)
+        atomic_write(cache.path(config.root, name), entries if isinstance(entries, bytes) else cache.dump(entries), durable=False)
     except OSError:
         pass  # a cache that cannot be written only costs time
 
 
-def _extract_page(
-    config: Config, salt: str, item: tuple[str, object], only_cached: bool = False
-) -> tuple[str, str, Problem | None, str | None] | None:
-    """One page's template: (rel, "written" | "unchanged" | "failed", problem, cache key).
+def _extract_known(config: Config, salt: str, files: cache.Files, item: tuple[str, object]) -> tuple | None:
+    """The page's result when the cache answers for it (source and template as last left), else None."""
+    rel, known = item
+    now = cache.key(salt, files.digest(config.source_dir / rel), files.digest(config.template_path(rel)))
+    return (rel, "unchanged", None, now) if known == now else None
 
-    With ``only_cached``, None unless the cache answers.
-    """
+
+def _extract_page(config: Config, salt: str, item: tuple[str, object]) -> tuple[str, str, Problem | None, str | None]:
+    """One page's template: (rel, "written" | "unchanged" | "failed", problem, cache key)."""
     rel, known = item
     pot_path = config.template_path(rel)
     source, old = cache.read(config.source_dir / rel), cache.read(pot_path)
-    now = cache.key(salt, source, old)
+    now = cache.key(salt, cache.digest(source), cache.digest(old))
     if known == now:
         return rel, "unchanged", None, now
-    if only_cached:
-        return None
+    from . import catalog
+    from .segment import decode
+
     ref = config.reference(rel)
     try:
         page = read_page(config, rel, source)
@@ -168,23 +187,27 @@ def _extract_page(
         return rel, "unchanged", None, now
     data = catalog.render(pot).encode("utf-8")
     atomic_write(pot_path, data, durable=False)
-    return rel, "written", None, cache.key(salt, source, data)
+    return rel, "written", None, cache.key(salt, cache.digest(source), cache.digest(data))
 
 
 @_safely("extract")
-def extract(config: Config, jobs: int | None = None, progress: parallel.Progress = None) -> StageResult:
+def extract(
+    config: Config, jobs: int | None = None, progress: parallel.Progress = None, *, listing: list[str] | None = None
+) -> StageResult:
     """Write one template per source page; drop templates whose page is gone.
 
     A page whose source and template bytes are what the last run left is
-    not parsed again (see ``cache``).
+    not parsed again (see ``cache``). ``listing``: the source pages, when
+    already listed.
     """
     written, problems, unchanged = [], [], 0
-    pages = source_pages(config)
+    pages = source_pages(config) if listing is None else listing
     salt = cache.salt("extract", config)
     known = cache.load(config.root, "extract")
+    files = cache.Files(config.root, "extract")
     keys: dict[str, object] = {}
     work = partial(_extract_page, config, salt)
-    probe = partial(_extract_page, config, salt, only_cached=True)
+    probe = partial(_extract_known, config, salt, files)
     for rel, status, problem, key in parallel.run(work, [(rel, known.get(rel)) for rel in pages], jobs, progress, probe=probe):
         if key is not None:
             keys[rel] = key
@@ -201,6 +224,7 @@ def extract(config: Config, jobs: int | None = None, progress: parallel.Progress
             written.append(_rel(config, config.template_path(rel)) + " (removed)")
     if keys != known:
         _save_cache(config, "extract", keys)
+    _save_cache(config, files.name, files.save())
     return StageResult(tuple(written), unchanged, tuple(problems), counts={"pages": len(pages)})
 
 
@@ -229,6 +253,8 @@ class _Memory(Mapping[str, tuple[str, str]]):
 
 def _memory_of_catalog(config: Config, locale: str, rel: str) -> tuple[str, list | None, Problem | None]:
     """The translated msgids one catalog lends the rest of its locale."""
+    from . import catalog
+
     path = config.catalog_path(locale, rel)
     try:
         po = read_catalog(path, _rel(config, path))
@@ -239,6 +265,8 @@ def _memory_of_catalog(config: Config, locale: str, rel: str) -> tuple[str, list
 
 def _update_catalog(config: Config, locale: str, salt: str, rel: str) -> tuple:
     """Merge one template into its catalog: (rel, summary, written, problem, key, po hash, memory)."""
+    from . import catalog
+
     po_path, pot_path = config.catalog_path(locale, rel), config.template_path(rel)
     own = _rel(config, po_path)
     try:
@@ -251,28 +279,38 @@ def _update_catalog(config: Config, locale: str, salt: str, rel: str) -> tuple:
     data = catalog.render(merged).encode("utf-8") if summary.changed else cache.read(po_path)
     wrote = summary.changed and atomic_write(po_path, data)  # type: ignore[arg-type]
     lent = [[k, v[0]] for k, v in catalog.memory_of([("", merged)]).items()]
-    return rel, summary, wrote, None, cache.key(salt, cache.read(pot_path), data), cache.key(data), lent
+    po_digest = cache.digest(data)
+    return rel, summary, wrote, None, cache.key(salt, cache.digest(cache.read(pot_path)), po_digest), po_digest, lent
 
 
 @_safely("update")
-def update(config: Config, locale: str, jobs: int | None = None, progress: parallel.Progress = None) -> StageResult:
+def update(
+    config: Config,
+    locale: str,
+    jobs: int | None = None,
+    progress: parallel.Progress = None,
+    *,
+    listing: list[str] | None = None,
+) -> StageResult:
     """Create or update every catalog of ``locale`` from the templates.
 
     A catalog whose template and own bytes are what the last update left is
     not parsed: merging it again would change nothing. Each catalog's share
     of the translation memory is kept in the cache by the hash of its bytes,
     so only catalogs edited since are parsed to rebuild the memory.
+    ``listing``: the pages that have a template, when already listed.
     """
     written, problems, unchanged = [], [], 0
-    summaries: dict[str, catalog.MergeSummary] = {}
-    rels = template_pages(config)
+    summaries: dict[str, MergeSummary] = {}
+    rels = template_pages(config) if listing is None else listing
     salt = cache.salt("update", config, locale)
     known = cache.load(config.root, f"update-{locale}")
+    files = cache.Files(config.root, f"update-{locale}")
     keys: dict[str, object] = {}
-    po_bytes = {rel: cache.read(config.catalog_path(locale, rel)) for rel in rels}
+    po_digests = {rel: files.digest(config.catalog_path(locale, rel)) for rel in rels}
     stale = []
     for rel in rels:
-        now = cache.key(salt, cache.read(config.template_path(rel)), po_bytes[rel])
+        now = cache.key(salt, files.digest(config.template_path(rel)), po_digests[rel])
         if known.get(rel) == now:
             keys[rel] = now
             unchanged += 1
@@ -280,10 +318,11 @@ def update(config: Config, locale: str, jobs: int | None = None, progress: paral
             stale.append(rel)
     if progress:
         progress(len(rels) - len(stale))
+    _save_cache(config, files.name, files.save())
     if not stale:
         return StageResult((), unchanged, (), summaries)
     lent = cache.load(config.root, f"memory-{locale}")
-    hashes = {rel: cache.key(data) for rel, data in po_bytes.items() if data is not None}
+    hashes = {rel: d for rel, d in po_digests.items() if d != cache.NO_FILE}
     fresh = {rel: entry for rel, entry in lent.items() if rel in hashes and isinstance(entry, list) and entry[0] == hashes[rel]}
     broken = set()
     scan = [rel for rel in hashes if rel not in fresh]
@@ -317,6 +356,9 @@ def update(config: Config, locale: str, jobs: int | None = None, progress: paral
 
 
 def attribution_for(config: Config, locale: str, page: Page, po: polib.POFile | None) -> Attribution | None:
+    from . import catalog
+    from .rebuild import Attribution
+
     template = config.attribution_template(locale)
     if template is None:
         return None
@@ -338,7 +380,7 @@ def _front_matter_date(page: Page) -> str | None:
     if page.front_matter is None:
         return None
     body = page.text[page.front_matter.body.start : page.front_matter.body.end]
-    m = re.search(r"^date\s*[:=]\s*[\"']?([0-9][0-9T:+\-. Z]*[0-9Z])", body, re.M)
+    m = re.search(r"^date\s*[:=]\s*[\"']?([0-9][0-9T:+\-. Z]*[0-9Z])", body, re.MULTILINE)
     return m.group(1) if m else None
 
 
@@ -348,6 +390,9 @@ def refusals(locale: str, unit: Unit, msgstr: str) -> list[str]:
     Checked as splice will write it: on one line where the unit is inline,
     with ``|`` escaped in table cells, so what the build repairs is not refused.
     """
+    from . import checks
+    from .rebuild import UNESCAPED_PIPE
+
     if unit.inline:
         msgstr = " ".join(msgstr.split("\n"))
         if unit.kind.startswith("table"):
@@ -367,12 +412,14 @@ def build(
     mode: str | None = None,
     jobs: int | None = None,
     progress: parallel.Progress = None,
+    *,
+    listing: list[str] | None = None,
 ) -> StageResult:
     """Write the localized page of every source page (layout and mode default to the config's).
 
     A page whose source, catalog, template and output bytes are what the
     last build left is not parsed again; its counts and problems come from
-    the cache.
+    the cache. ``listing``: the source pages, when already listed.
     """
     layout = layout or config.layout
     written, problems, unchanged = [], [], 0
@@ -382,10 +429,11 @@ def build(
     known = cache.load(config.root, name)
     entries: dict[str, object] = {}
     salt = cache.salt("build", config, locale, settings)
+    files = cache.Files(config.root, name)
     work, probe = partial(_build_page, config, locale, settings, salt), partial(
-        _build_page, config, locale, settings, salt, only_cached=True
+        _build_known, config, locale, settings, salt, files
     )
-    items = [(rel, known.get(rel)) for rel in source_pages(config)]
+    items = [(rel, known.get(rel)) for rel in (source_pages(config) if listing is None else listing)]
     for rel, status, entry, found in parallel.run(work, items, jobs, progress, probe=probe):
         problems.extend(found)
         if entry is None:
@@ -398,27 +446,46 @@ def build(
             unchanged += 1
     if entries != known:
         _save_cache(config, name, entries)
+    _save_cache(config, files.name, files.save())
     return StageResult(tuple(written), unchanged, tuple(problems), counts={"translated": translated, "units": total})
 
 
-def _build_page(
-    config: Config, locale: str, settings: tuple, salt: str, item: tuple[str, object], only_cached: bool = False
-) -> tuple | None:
+def _build_paths(config: Config, locale: str, settings: tuple, rel: str) -> tuple[Path, Path, Path, Path]:
+    """What a localized page is made from, and where it goes: source, catalog, template, output."""
+    out, _, _, layout, _ = settings
+    return (
+        config.source_dir / rel,
+        config.catalog_path(locale, rel),
+        config.template_path(rel),
+        config.output_path(locale, rel, layout, out),
+    )
+
+
+def _build_known(config: Config, locale: str, settings: tuple, salt: str, files: cache.Files, item: tuple) -> tuple | None:
+    """The page's result when the cache answers for it (inputs and output as last left), else None."""
+    rel, known = item
+    now = cache.key(salt, *map(files.digest, _build_paths(config, locale, settings, rel)))
+    if isinstance(known, list) and len(known) == 4 and known[0] == now:
+        return rel, "unchanged", known, tuple(Problem(*p) for p in known[3])
+    return None
+
+
+def _build_page(config: Config, locale: str, settings: tuple, salt: str, item: tuple[str, object]) -> tuple:
     """One localized page: (rel, "written" | "unchanged" | "failed", cache entry, problems).
 
     The cache entry is [key, units translated, units, problems as lists].
-    With ``only_cached``, None unless the cache answers.
     """
     rel, known = item
-    out, include_fuzzy, attribution, layout, mode = settings
-    po_path, dest = config.catalog_path(locale, rel), config.output_path(locale, rel, layout, out)
-    source, po_data = cache.read(config.source_dir / rel), cache.read(po_path)
-    inputs = (salt, source, po_data, cache.read(config.template_path(rel)))
-    now = cache.key(*inputs, cache.read(dest))
-    if isinstance(known, list) and len(known) == 4 and known[0] == now:
+    _, include_fuzzy, attribution, _, mode = settings
+    source_path, po_path, pot_path, dest = _build_paths(config, locale, settings, rel)
+    source, po_data = cache.read(source_path), cache.read(po_path)
+    inputs = (salt, cache.digest(source), cache.digest(po_data), cache.digest(cache.read(pot_path)))
+    if isinstance(known, list) and len(known) == 4 and known[0] == cache.key(*inputs, cache.digest(cache.read(dest))):
         return rel, "unchanged", known, tuple(Problem(*p) for p in known[3])
-    if only_cached:
-        return None
+    from . import catalog
+    from .rebuild import BuildOptions, splice
+    from .segment import decode
+
     try:
         page = read_page(config, rel, source)
         po = catalog.parse(decode(po_data, _rel(config, po_path)), _rel(config, po_path)) if po_data is not None else None
@@ -429,25 +496,37 @@ def _build_page(
             heading_ids=config.heading_ids,
             mode=mode or config.mode,
         )
-        built: Built = splice(page, catalog.translations(po) if po else {}, options, partial(refusals, locale))
+        built = splice(page, catalog.translations(po) if po else {}, options, partial(refusals, locale))
     except Docl10nError as exc:
         return rel, "failed", None, (exc.problem,)
     status = "written" if atomic_write(dest, built.data, durable=False) else "unchanged"
     kept = [[p.path, p.line, p.message, p.check, p.severity] for p in built.problems]
-    return rel, status, [cache.key(*inputs, built.data), built.translated, built.total, kept], built.problems
+    entry = [cache.key(*inputs, cache.digest(built.data)), built.translated, built.total, kept]
+    return rel, status, entry, built.problems
 
 
-def _stats_page(config: Config, locale: str, salt: str, item: tuple[str, object], only_cached: bool = False) -> tuple | None:
-    """One page's coverage: (rel, Coverage or None, problem, cache entry); with ``only_cached``, None unless cached."""
+def _stats_known(config: Config, locale: str, salt: str, files: cache.Files, item: tuple[str, object]) -> tuple | None:
+    """The page's coverage when the cache answers for it (its catalog, or its template, as last read), else None."""
+    rel, known = item
+    po_path = config.catalog_path(locale, rel)
+    found = files.digest(po_path)
+    path = po_path if found != cache.NO_FILE else config.template_path(rel)
+    now = cache.key(salt, str(path), found if path == po_path else files.digest(path))
+    if isinstance(known, list) and len(known) == 2 and known[0] == now:
+        return rel, Coverage(rel, *known[1]), None, known
+    return None
+
+
+def _stats_page(config: Config, locale: str, salt: str, item: tuple[str, object]) -> tuple:
+    """One page's coverage: (rel, Coverage or None, problem, cache entry)."""
     rel, known = item
     po_path = config.catalog_path(locale, rel)
     path = po_path if po_path.is_file() else config.template_path(rel)
     data = cache.read(path)
-    now = cache.key(salt, str(path), data)
-    if isinstance(known, list) and len(known) == 2 and known[0] == now:
-        return rel, Coverage(rel, *known[1]), None, known
-    if only_cached:
-        return None
+    now = cache.key(salt, str(path), cache.digest(data))
+    from . import catalog, coverage
+    from .segment import decode
+
     try:
         if data is None:
             raise Docl10nError(_rel(config, path), 0, "cannot read catalog")
@@ -459,16 +538,25 @@ def _stats_page(config: Config, locale: str, salt: str, item: tuple[str, object]
 
 @_safely("stats")
 def stats(
-    config: Config, locale: str, jobs: int | None = None, progress: parallel.Progress = None
+    config: Config,
+    locale: str,
+    jobs: int | None = None,
+    progress: parallel.Progress = None,
+    *,
+    listing: list[str] | None = None,
 ) -> tuple[list[Coverage], tuple[Problem, ...]]:
-    """Coverage of every page of ``locale``; a page without a catalog counts as untranslated."""
+    """Coverage of every page of ``locale``; a page without a catalog counts as untranslated.
+
+    ``listing``: the pages that have a template, when already listed.
+    """
     pages, problems = [], []
     name = f"stats-{locale}"
     known = cache.load(config.root, name)
     entries: dict[str, object] = {}
     salt = cache.salt("stats", config, locale)
-    work, probe = partial(_stats_page, config, locale, salt), partial(_stats_page, config, locale, salt, only_cached=True)
-    items = [(r, known.get(r)) for r in template_pages(config)]
+    files = cache.Files(config.root, name)
+    work, probe = partial(_stats_page, config, locale, salt), partial(_stats_known, config, locale, salt, files)
+    items = [(r, known.get(r)) for r in (template_pages(config) if listing is None else listing)]
     for rel, found, problem, entry in parallel.run(work, items, jobs, progress, probe=probe):
         if problem is not None:
             problems.append(problem)
@@ -477,6 +565,7 @@ def stats(
         entries[rel] = entry
     if entries != known:
         _save_cache(config, name, entries)
+    _save_cache(config, files.name, files.save())
     return pages, tuple(problems)
 
 
@@ -488,6 +577,8 @@ def outdated(config: Config, locale: str, pages: list[Coverage]) -> list[tuple[s
     (the template's POT-Creation-Date differs from the one the catalog last
     took from it: ``extract`` saw a change that ``update`` has not merged).
     """
+    from . import coverage
+
     found = []
     for page in pages:
         reasons = []
@@ -560,6 +651,8 @@ def catalogs_of(config: Config, locale: str) -> list[Path]:
 
 def _entry_options(locale: str, entry: polib.POEntry) -> checks.CheckOptions:
     """Inline and kind from the ``#.`` comment; a string used as a heading must fit a heading."""
+    from . import checks
+
     kinds = [k.strip() for k in entry.comment.split(", ") if k.strip()] or ["paragraph"]
     inline = "\n" not in entry.msgid and any(k.startswith(INLINE_KINDS) for k in kinds)
     kind = next((k for k in kinds if k.startswith("table")), kinds[0])
@@ -568,6 +661,8 @@ def _entry_options(locale: str, entry: polib.POEntry) -> checks.CheckOptions:
 
 def check_catalog(po: polib.POFile, name: str, locale: str) -> list[Flagged]:
     """The findings of every translated, non-obsolete entry; fuzzy entries get the fuzzy warning only."""
+    from . import checks
+
     found = []
     for e in po:
         if e.obsolete or not e.msgstr or e.msgid_plural:

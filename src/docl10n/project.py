@@ -13,12 +13,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from babel.core import get_global
-
-from .frontmatter import Keys
-from .model import Docl10nError
-from .rebuild import DEFAULT_ATTRIBUTION
-from .segment import DEFAULT_ATTRIBUTION as ATTRIBUTION_MARKERS
+from .model import ATTRIBUTION_MARKERS, Docl10nError, Keys
+from .model import ATTRIBUTION_TEMPLATE as DEFAULT_ATTRIBUTION
 
 CONFIG_NAME = "docl10n.toml"
 CJK_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan", "Kore", "Hira", "Kana", "Hang"})
@@ -194,11 +190,20 @@ def template_pages(config: Config) -> list[str]:
     base = config.templates_dir
     if not base.is_dir():
         return []
-    return sorted(p.relative_to(base).with_suffix(".md").as_posix() for p in base.rglob("*.pot") if p.is_file())
+    pages, cut = [], len(str(base)) + 1
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames.sort()
+        for name in filenames:
+            full = os.path.join(dirpath, name)
+            if name.endswith(".pot") and os.path.isfile(full):
+                pages.append(full[cut:-4].replace(os.sep, "/") + ".md")
+    return sorted(pages)
 
 
 def is_cjk(locale: str) -> bool:
     """True for locales written in Chinese, Japanese or Korean script, by CLDR's likely subtags."""
+    from babel.core import get_global  # CLDR data: loaded only by the stages that need it
+
     likely = get_global("likely_subtags")
     tag = locale.replace("-", "_")
     parts = tag.split("_")

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from . import frontmatter
 from .catalog import Translation
-from .model import Docl10nError, FrontMatter, Page, Problem, Span, Unit
+from .model import ATTRIBUTION_TEMPLATE, Docl10nError, FrontMatter, Page, Problem, Span, Unit
 from .segment import LINE_BREAK, block_signature
 
 UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
-DEFAULT_ATTRIBUTION = "> 原文：[{url}]({url})\n>\n> 收录该文档的时间：`{timestamp}`"
+DEFAULT_ATTRIBUTION = ATTRIBUTION_TEMPLATE
 
 
 @dataclass(frozen=True)

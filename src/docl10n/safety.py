@@ -74,17 +74,18 @@ def sweep(folder: Path, names: Iterable[str] | None = None, recursive: bool = Tr
     removed = 0
     if not folder.is_dir() or folder.is_symlink():
         return 0
-    walk = os.walk(folder) if recursive else [(str(folder), [], [e.name for e in os.scandir(folder) if e.is_file()])]
-    for dirpath, dirnames, filenames in walk:
-        dirnames[:] = [d for d in dirnames if not (Path(dirpath) / d).is_symlink()]
-        for name in filenames:
-            m = LEFTOVER.fullmatch(name)
-            if m and (wanted is None or m.group(1) in wanted):
-                try:
-                    os.unlink(Path(dirpath) / name)
-                    removed += 1
-                except OSError:
-                    pass
+    todo = [str(folder)]
+    while todo:
+        with os.scandir(todo.pop()) as entries:
+            for entry in entries:
+                if recursive and entry.is_dir(follow_symlinks=False):
+                    todo.append(entry.path)
+                elif not entry.is_dir() and (m := LEFTOVER.fullmatch(entry.name)) and (wanted is None or m.group(1) in wanted):
+                    try:
+                        os.unlink(entry.path)
+                        removed += 1
+                    except OSError:
+                        pass
     return removed
 
 

@@ -19,7 +19,7 @@ from markdown_it.common.utils import MD_TRIM_CHARS
 from markdown_it.rules_block.state_block import StateBlock
 
 from . import frontmatter
-from .model import Docl10nError, Page, Span, Unit
+from .model import ATTRIBUTION_MARKERS, Docl10nError, Keys, Page, Span, Unit
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 LETTER = re.compile(r"[^\W\d_]")
@@ -41,7 +41,7 @@ RAW_BLOCK = re.compile(
 DISPLAY_MATH = re.compile(r"\$\$.*\$\$|\\\[.*\\\]", re.S)  # a paragraph that is only display math
 BLOCK_ATTRIBUTES = re.compile(r"\{[.#][^{}]*\}")  # goldmark's `{.class}` line after a block: not text
 HEADING_ATTRIBUTES = re.compile(r"[ \t]+\{[#.][^{}]*\}$")  # Hugo's `## Title {#id}`: not text
-DEFAULT_ATTRIBUTION = ("原文", "收录该文档的时间")
+DEFAULT_ATTRIBUTION = ATTRIBUTION_MARKERS
 _RECORDED = ("paragraph", "heading", "lheading", "table")
 
 
@@ -303,7 +303,7 @@ def decode(data: bytes, path: str) -> str:
 def parse_page(
     text: str,
     path: str,
-    keys: frontmatter.Keys = frontmatter.Keys(),
+    keys: Keys = Keys(),
     attribution: tuple[str, ...] = DEFAULT_ATTRIBUTION,
 ) -> Page:
     """Cut a decoded page into units: front matter values first, then the body."""
