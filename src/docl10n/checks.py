@@ -4,7 +4,8 @@ Each check is a small function comparing the parsed msgid with the parsed
 msgstr. Errors are phrased as "the translation has more (or less) of X than
 the source", so a msgstr equal to its msgid never has an error, and markup
 the source itself got wrong is not blamed on the translator. Each string is
-parsed once (cached); nothing here does I/O or prints.
+parsed once (cached), and only as far as the checks asked for need; nothing
+here does I/O or prints.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from babel.core import get_global, parse_locale
 from markdown_it import MarkdownIt
@@ -72,15 +74,16 @@ _MD.normalizeLink = _MD.normalizeLinkText = lambda url: url  # report what was w
 _PUA = 0xF0000  # shortcodes are masked as private-use characters before parsing
 _PLACEHOLDER = re.compile("[\U000f0000-\U000ffffd]")
 _NEEDS_PARSER = re.compile(r"[\[\]<>*_\\&\r\n]")  # else only code spans matter
+_MARKUP_CHARS = re.compile(r"[\[<&*_]")  # else no link, tag, entity or emphasis
 _TICKS = re.compile(r"`+")
 _DELIMS = re.compile(r"\*+|_+")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _LABEL = re.compile(r"\[((?:[^\[\]\\]|\\.)+)\](?:\[((?:[^\[\]\\]|\\.)*)\])?")
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*|!--|\?|!\[CDATA\[|!)")
 _ATTR = re.compile(r"""([^\s"'<>/=]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
-_UNSAFE_TAG = re.compile(r"<\s*(/?)\s*(script|iframe|object|embed|style)\b", re.I)
+_UNSAFE_TAG = re.compile(r"<\s*(/?)\s*(script|iframe|object|embed|style)\b", re.IGNORECASE)
 _TAG_LIKE = re.compile(r"<[A-Za-z][^<>]*")
-_EVENT = re.compile(r"""[\s"'/](on[a-z]+)\s*=""", re.I)
+_EVENT = re.compile(r"""[\s"'/](on[a-z]+)\s*=""", re.IGNORECASE)
 _UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
 _URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.|mailto:)\S+")
 _HEADING_ID = re.compile(r"\{\s*#[^\s{}]+[^{}]*\}[ \t]*$")
@@ -103,7 +106,7 @@ _ANY_LINE = (
     ("block quote", re.compile(r" {0,3}>")),
     ("HTML block", re.compile(
         r" {0,3}<(?:!--|\?|![A-Za-z]|!\[CDATA\[|(?:script|pre|style|textarea)(?:[\s>]|$)"
-        rf"|/?(?:{_HTML_BLOCK_NAMES})(?:[\s/>]|$))", re.I)),
+        rf"|/?(?:{_HTML_BLOCK_NAMES})(?:[\s/>]|$))", re.IGNORECASE)),
 )
 _FIRST_LINE = _ANY_LINE + (
     ("thematic break", re.compile(r" {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")),
@@ -118,26 +121,6 @@ _NEXT_LINE = _ANY_LINE + (  # a paragraph's later lines: fewer things interrupt 
     ("list item", re.compile(r" {0,3}(?:[-+*]|0*1[.)])[ \t]+\S")),
     ("table", re.compile(r" {0,3}(?=[|:\- \t]*\|)(?=[|:\- \t]*-)[|:\- \t]+$")),
 )
-
-
-@dataclass(frozen=True)
-class _Parsed:
-    """What the checks compare, extracted from one string."""
-
-    text: str
-    code: tuple[str, ...]  # code span contents, CommonMark-normalised
-    open_ticks: tuple[tuple[str, str], ...]  # (backtick run, context) never closed
-    shortcodes: tuple[str, ...]
-    dests: tuple[tuple[str, str], ...]  # ("link" | "image", destination)
-    labels: tuple[str, ...]  # reference link labels, case-folded
-    tags: tuple[str, ...]  # raw HTML tags: "<b>", "</b>"
-    unsafe: tuple[str, ...]
-    stray: tuple[tuple[str, str], ...]  # (emphasis run, context) left as literal text
-    prose: str  # visible text outside code, URLs and markup
-    blocks: tuple[tuple[int, str, str], ...]  # (line index, construct, line)
-    breaks: int
-    pipes: int  # unescaped |
-    heading_id: str | None
 
 
 def _mask_shortcodes(text: str) -> tuple[str, list[str]]:
@@ -269,70 +252,188 @@ def _blocks(text: str) -> tuple[tuple[int, str, str], ...]:
     return tuple(out)
 
 
+class _lazy:
+    """A field worked out on first read and then stored on the instance.
+
+    Like functools.cached_property, without the lock that one takes in
+    Python 3.11: the build's error checks read only some fields, so the
+    others (the prose of a warning, the blocks of a one-line unit) are never
+    computed there.
+    """
+
+    def __init__(self, func: Callable) -> None:
+        self.func, self.name, self.__doc__ = func, func.__name__, func.__doc__
+
+    def __get__(self, obj: object, owner: type | None = None) -> object:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
+
+class _Markup(NamedTuple):
+    """What the inline tokens of a string give the checks."""
+
+    dests: tuple[tuple[str, str], ...]  # ("link" | "image", destination)
+    tags: tuple[str, ...]  # raw HTML tags: "<b>", "</b>"
+    unsafe: tuple[str, ...]
+    stray: tuple[tuple[str, str], ...]  # (emphasis run, context) left as literal text
+    labels: tuple[str, ...]  # reference link labels, case-folded
+    visible: str  # text outside code and markup, URLs still in
+
+
+class _Parsed:
+    """What the checks compare, extracted from one string, each part on first use.
+
+    Read-only from the outside; compare parts, not instances.
+    """
+
+    def __init__(self, text: str) -> None:
+        masked, shortcodes = _mask_shortcodes(text)
+        self.__dict__.update(text=text, masked=masked, raw_shortcodes=shortcodes)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    __delattr__ = __setattr__  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"_Parsed({self.text!r})"
+
+    def _unmask(self, s: str) -> str:
+        """Shortcodes back in place of their private-use characters."""
+        return s.translate(self._unmask_table) if self.raw_shortcodes else s
+
+    @_lazy
+    def _unmask_table(self) -> dict[int, str]:
+        return {_PUA + i: s for i, s in enumerate(self.raw_shortcodes[:0xFFFE])}
+
+    @_lazy
+    def _spans(self) -> tuple[list[tuple[int, int, int]], list[tuple[str, str]]]:
+        return _code_spans(self.masked) if "`" in self.masked else ([], [])
+
+    @_lazy
+    def code(self) -> tuple[str, ...]:
+        """Code span contents, CommonMark-normalised."""
+        masked = self.masked
+        return tuple(self._unmask(_norm_code(masked[a + n:b - n])) for a, b, n in self._spans[0])
+
+    @_lazy
+    def open_ticks(self) -> tuple[tuple[str, str], ...]:
+        """(backtick run, context) never closed."""
+        return tuple((r, self._unmask(c)) for r, c in self._spans[1])
+
+    @_lazy
+    def shortcodes(self) -> tuple[str, ...]:
+        return tuple(_norm_shortcode(s) for s in self.raw_shortcodes)
+
+    @_lazy
+    def _markup(self) -> _Markup:
+        """Without [ < & * _ there is no link, tag, entity or emphasis run:
+        the tokens would be text and code only, so skip them."""
+        return self._walk if _MARKUP_CHARS.search(self.masked) else _NO_MARKUP
+
+    @property
+    def dests(self) -> tuple[tuple[str, str], ...]:
+        return self._markup.dests
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return self._markup.tags
+
+    @property
+    def unsafe(self) -> tuple[str, ...]:
+        return self._markup.unsafe
+
+    @property
+    def stray(self) -> tuple[tuple[str, str], ...]:
+        return self._markup.stray
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self._markup.labels
+
+    @_lazy
+    def prose(self) -> str:
+        """Visible text outside code, URLs and markup (only warnings read it)."""
+        return _URL.sub("\x03", self._walk.visible)
+
+    @_lazy
+    def blocks(self) -> tuple[tuple[int, str, str], ...]:
+        """(line index, construct, line) for lines that would start a block."""
+        return _blocks(self.text)
+
+    @_lazy
+    def breaks(self) -> int:
+        return len(_NEWLINE.findall(self.text))
+
+    @_lazy
+    def pipes(self) -> int:
+        """Unescaped |."""
+        return len(re.findall(r"(?<!\\)(?:\\\\)*\|", self.text)) if "|" in self.text else 0
+
+    @_lazy
+    def heading_id(self) -> str | None:
+        found = _HEADING_ID.search(self.text) if "{" in self.text else None
+        return found.group(0).strip() if found else None
+
+    @_lazy
+    def _walk(self) -> _Markup:
+        """One pass over the inline tokens."""
+        masked, unmask = self.masked, self._unmask
+        spans = self._spans[0]
+        dests: list[tuple[str, str]] = []
+        tags: list[str] = []
+        unsafe: list[str] = []
+        stray: list[tuple[str, str]] = []
+        prose: list[str] = []
+        syntax: list[str] = []  # text with markup reduced, for reference labels
+        tokens, autolink = _tokens(masked, spans), False
+        for i, tok in enumerate(tokens):
+            kind = tok.type
+            if kind == "text" and not autolink:
+                prose.append(tok.content)
+                syntax.append(tok.content)
+                if "*" in tok.content or "_" in tok.content:
+                    stray += _stray_runs(tok.content, _edge(tokens, i - 1), _edge(tokens, i + 1))
+            elif kind in ("text_special", "softbreak", "hardbreak"):
+                prose.append(tok.content or " ")
+                syntax.append(" " if kind == "softbreak" else "\x02")  # a label may wrap across lines
+            elif kind == "code_inline":
+                prose.append("\x03")
+                syntax.append(tok.markup + tok.content + tok.markup)
+            elif kind in ("link_open", "image"):
+                url = str(tok.attrGet("href" if kind == "link_open" else "src") or "")
+                dests.append(("link" if kind == "link_open" else "image", unmask(url)))
+                if bad := _unsafe_url(url):
+                    unsafe.append(bad)
+                autolink = tok.markup == "autolink"
+                if kind == "image":
+                    prose.append(f"\x03{tok.content}\x03")
+                    syntax.append("\x03")
+            elif kind == "link_close":
+                autolink = False
+            elif kind == "html_inline":
+                _html_inline(tok.content, tags, dests, unsafe)
+                prose.append("\x03")
+                syntax.append("\x03")
+        visible = "".join(prose)
+        if "<" in visible:  # a tag disguised with entities, or not quite HTML: still no
+            unsafe += _unsafe_tags(visible)
+            unsafe += [f"{e.lower()}= attribute" for tag in _TAG_LIKE.findall(visible)
+                       for e in _EVENT.findall(tag)]
+        labels = (unmask(" ".join((m.group(2) or m.group(1)).split()).casefold())
+                  for m in _LABEL.finditer("".join(syntax)))
+        return _Markup(tuple(dests), tuple(tags), tuple(unsafe),
+                       tuple((r, unmask(c)) for r, c in stray), tuple(label for label in labels if label), visible)
+
+
+_NO_MARKUP = _Markup((), (), (), (), (), "")
+
+
 @lru_cache(maxsize=8192)
 def _parse(text: str) -> _Parsed:
-    masked, shortcodes = _mask_shortcodes(text)
-    unmask = {_PUA + i: s for i, s in enumerate(shortcodes[:0xFFFE])}
-    spans, unclosed = _code_spans(masked)
-    dests: list[tuple[str, str]] = []
-    tags: list[str] = []
-    unsafe: list[str] = []
-    stray: list[tuple[str, str]] = []
-    prose: list[str] = []
-    syntax: list[str] = []  # text with markup reduced, for reference labels
-    tokens, autolink = _tokens(masked, spans), False
-    for i, tok in enumerate(tokens):
-        kind = tok.type
-        if kind == "text" and not autolink:
-            prose.append(tok.content)
-            syntax.append(tok.content)
-            if "*" in tok.content or "_" in tok.content:
-                stray += _stray_runs(tok.content, _edge(tokens, i - 1), _edge(tokens, i + 1))
-        elif kind in ("text_special", "softbreak", "hardbreak"):
-            prose.append(tok.content or " ")
-            syntax.append(" " if kind == "softbreak" else "\x02")  # a label may wrap across lines
-        elif kind == "code_inline":
-            prose.append("\x03")
-            syntax.append(tok.markup + tok.content + tok.markup)
-        elif kind in ("link_open", "image"):
-            url = str(tok.attrGet("href" if kind == "link_open" else "src") or "")
-            dests.append(("link" if kind == "link_open" else "image", url.translate(unmask)))
-            if bad := _unsafe_url(url):
-                unsafe.append(bad)
-            autolink = tok.markup == "autolink"
-            if kind == "image":
-                prose.append(f"\x03{tok.content}\x03")
-                syntax.append("\x03")
-        elif kind == "link_close":
-            autolink = False
-        elif kind == "html_inline":
-            _html_inline(tok.content, tags, dests, unsafe)
-            prose.append("\x03")
-            syntax.append("\x03")
-    visible = "".join(prose)
-    if "<" in visible:  # a tag disguised with entities, or not quite HTML: still no
-        unsafe += _unsafe_tags(visible)
-        unsafe += [f"{e.lower()}= attribute" for tag in _TAG_LIKE.findall(visible)
-                   for e in _EVENT.findall(tag)]
-    labels = (" ".join((m.group(2) or m.group(1)).split()).casefold().translate(unmask)
-              for m in _LABEL.finditer("".join(syntax)))
-    heading_id = _HEADING_ID.search(text)
-    return _Parsed(
-        text=text,
-        code=tuple(_norm_code(masked[a + n:b - n]).translate(unmask) for a, b, n in spans),
-        open_ticks=tuple((r, c.translate(unmask)) for r, c in unclosed),
-        shortcodes=tuple(_norm_shortcode(s) for s in shortcodes),
-        dests=tuple(dests),
-        labels=tuple(label for label in labels if label),
-        tags=tuple(tags),
-        unsafe=tuple(unsafe),
-        stray=tuple((r, c.translate(unmask)) for r, c in stray),
-        prose=_URL.sub("\x03", visible),
-        blocks=_blocks(text),
-        breaks=len(_NEWLINE.findall(text)),
-        pipes=len(re.findall(r"(?<!\\)(?:\\\\)*\|", text)),
-        heading_id=heading_id.group(0).strip() if heading_id else None,
-    )
+    return _Parsed(text)
 
 
 def _language(locale: str) -> str:
