@@ -13,6 +13,7 @@ import subprocess
 import pytest
 
 from conftest import CORPUS, copy_tree
+from docl10n import cache
 from docl10n.catalog import Translation
 from docl10n.rebuild import splice
 from docl10n.segment import block_signature, decode, parse_page
@@ -40,6 +41,8 @@ def test_real_page_round_trips(path):
     assert block_signature(body(text)) == block_signature(body(data.decode("utf-8")))
     again = {u.msgid for u in parse_page(text, "p").units}
     assert {f"\u2039{u.msgid}\u203a" for u in page.units} <= again
+    assert page.structure == block_signature(body(data.decode("utf-8")))
+    assert cache.page_from_record(data.decode("utf-8"), str(path), cache.page_record(page)) == page
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext not installed")

@@ -180,3 +180,9 @@ def test_nested_scalars_are_translated_when_configured(text):
     page = parse_page(text, "p.md", keys=keys)
     assert [(u.msgid, u.kind) for u in page.units] == [("T", "front matter title"), ("Nested words", "front matter params.subtitle")]
     assert [u.msgid for u in parse_page(text, "p.md").units] == ["T"]
+    lookup = {(None, "Nested words"): Translation("嵌套的词", False), (None, "T"): Translation("题", False)}
+    built = splice(page, lookup, BuildOptions(heading_ids=False, keys=keys))
+    assert not built.problems, built.problems  # read back by the keys the page was cut with
+    assert built.data.decode("utf-8") == text.replace("Nested words", "嵌套的词").replace("'T'", "'题'").replace(
+        ": T\n", ": 题\n"
+    )

@@ -9,6 +9,9 @@ does not invalidate anything, and any edit does. The cache lives in
 ``.docl10n-cache/`` at the project root, one JSON file per stage and locale;
 deleting it is always safe.
 
+A page once cut into units is kept by the digest of its bytes
+(``page_record``), so ``build`` after ``extract`` does not parse it again.
+
 Reading and hashing every file is most of a run with nothing to do, so
 ``Files`` keeps each file's digest beside its ``stat`` as git's index does:
 a file whose size, times and inode are unchanged is not read again. The
@@ -23,6 +26,8 @@ import os
 import time
 from functools import cache
 from pathlib import Path
+
+from .model import FrontMatter, Page, Span, Unit
 
 DIR = ".docl10n-cache"
 MISSING = b"\0missing"
@@ -98,6 +103,36 @@ class Files:
     def save(self) -> bytes | None:
         """The bytes of the store to write, or None when it did not change."""
         return None if self.seen == self.known else dump(self.seen)
+
+
+PAGES = "pages"  # folder of page records under DIR
+
+
+def page_record(page: Page) -> bytes:
+    """A segmented page as JSON, its text left out (the source holds it)."""
+    fm = page.front_matter
+    units = [
+        [u.msgid, u.kind, u.line, u.span.start, u.span.end, u.msgctxt, u.prefix, u.inline, list(u.key)] for u in page.units
+    ]
+    head = [fm.syntax, fm.span.start, fm.span.end, fm.body.start, fm.body.end] if fm else None
+    return dump({"units": units, "front_matter": head, "structure": [list(s) for s in page.structure]})
+
+
+def page_from_record(text: str, path: str, data: bytes) -> Page:
+    """The page ``page_record`` wrote for ``text``; ValueError when the record is not one."""
+    try:
+        record = json.loads(data)
+        head = record["front_matter"]
+        fm = FrontMatter(head[0], Span(head[1], head[2]), Span(head[3], head[4])) if head else None
+        units = tuple(
+            Unit(msgid, kind, line, Span(start, end), msgctxt, prefix, inline, tuple(key))
+            for msgid, kind, line, start, end, msgctxt, prefix, inline, key in record["units"]
+        )
+        structure = tuple((a, b, c) for a, b, c in record["structure"])
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        raise ValueError(f"not a page record: {exc}") from None
+    bom = text.startswith("\ufeff")
+    return Page(path, text[1:] if bom else text, bom, units, fm, structure)
 
 
 def read(path: Path) -> bytes | None:

@@ -169,7 +169,7 @@ def _yaml_encode(original: str, value: str, prefix: str) -> str:
     if prefix:  # block scalar content: keep the block, indent new lines
         return value.replace("\n", "\n" + prefix)
     try:
-        ok = yaml.safe_load(f"k: {candidate}") == {"k": value}
+        ok = yaml.load(f"k: {candidate}", Loader=SAFE_LOADER) == {"k": value}
     except yaml.YAMLError:
         ok = False
     return candidate if ok else json.dumps(value, ensure_ascii=False)

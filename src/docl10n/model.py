@@ -75,6 +75,7 @@ class Page:
     bom: bool
     units: tuple[Unit, ...]
     front_matter: FrontMatter | None = None
+    structure: tuple[tuple[str, str, int], ...] = ()  # the body's block tokens (type, tag, level); () unknown
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ fails to parse is never written over.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -46,8 +47,18 @@ class StageResult:
         return any(p.severity == "error" for p in self.problems)
 
 
+def _page_record(config: Config, rel: str, digest: str) -> Path:
+    """Where the units of page ``rel`` with bytes of ``digest`` are kept (``cache.page_record``)."""
+    key = cache.key(cache.salt("page", config.keys, config.attribution_markers), config.reference(rel), digest)
+    return config.root / cache.DIR / cache.PAGES / f"{key}.json"
+
+
 def read_page(config: Config, rel: str, source: bytes | None = None) -> Page:
-    """The source page ``rel`` cut into units; ``source`` when its bytes were already read."""
+    """The source page ``rel`` cut into units; ``source`` when its bytes were already read.
+
+    A page cut before, with the same bytes, code and settings, is read from
+    its record instead of parsed again.
+    """
     from .segment import decode, parse_page
 
     ref = config.reference(rel)
@@ -55,7 +66,19 @@ def read_page(config: Config, rel: str, source: bytes | None = None) -> Page:
         source = cache.read(config.source_dir / rel)
     if source is None:
         raise Docl10nError(ref, 0, "cannot read page")
-    return parse_page(decode(source, ref), ref, keys=config.keys, attribution=config.attribution_markers)
+    text = decode(source, ref)
+    record = _page_record(config, rel, cache.digest(source))
+    if (data := cache.read(record)) is not None:
+        try:
+            return cache.page_from_record(text, ref, data)
+        except ValueError:
+            pass  # not ours, or from a run killed half way: parse again
+    page = parse_page(text, ref, keys=config.keys, attribution=config.attribution_markers)
+    try:
+        atomic_write(record, cache.page_record(page), durable=False)
+    except OSError:
+        pass  # a record that cannot be written only costs time
+    return page
 
 
 def read_catalog(path: Path, name: str) -> polib.POFile:
@@ -109,13 +132,14 @@ def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[l
     locale = str(args.get("locale", ""))
     if stage != "extract":
         safety.check_locale(locale)
-    safety.check_inside([store, config.locales_dir, config.templates_dir], root, "a project folder")
+    safety.check_inside([store, store / cache.PAGES, config.locales_dir, config.templates_dir], root, "a project folder")
     if stage == "extract":
         pages = source_pages(config)
         safety.check_inside([config.template_path(rel) for rel in pages], root, "a template")
         with safety.exclusive(config, "extract"):
             safety.sweep(config.templates_dir)
             safety.sweep(store, {"extract.json", "files-extract.json"}, recursive=False)
+            safety.sweep(store / cache.PAGES)
             yield pages
         return
     rels = template_pages(config) if stage in ("update", "stats") else source_pages(config)
@@ -224,8 +248,20 @@ def extract(
             written.append(_rel(config, config.template_path(rel)) + " (removed)")
     if keys != known:
         _save_cache(config, "extract", keys)
+    _forget_other_pages(config, {_page_record(config, rel, files.digest(config.source_dir / rel)).name for rel in pages})
     _save_cache(config, files.name, files.save())
     return StageResult(tuple(written), unchanged, tuple(problems), counts={"pages": len(pages)})
+
+
+def _forget_other_pages(config: Config, keep: set[str]) -> None:
+    """Remove the page records of pages that changed or are gone (a record is only ever read by its key)."""
+    try:
+        with os.scandir(config.root / cache.DIR / cache.PAGES) as entries:
+            for entry in entries:
+                if entry.name.endswith(".json") and entry.name not in keep and entry.is_file(follow_symlinks=False):
+                    os.unlink(entry.path)
+    except OSError:
+        pass
 
 
 class _Memory(Mapping[str, tuple[str, str]]):
@@ -495,6 +531,7 @@ def _build_page(config: Config, locale: str, settings: tuple, salt: str, item: t
             attribution=attribution_for(config, locale, page, po) if attribution else None,
             heading_ids=config.heading_ids,
             mode=mode or config.mode,
+            keys=config.keys,
         )
         built = splice(page, catalog.translations(po) if po else {}, options, partial(refusals, locale))
     except Docl10nError as exc:

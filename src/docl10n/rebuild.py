@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from . import frontmatter
 from .catalog import Translation
-from .model import ATTRIBUTION_TEMPLATE, Docl10nError, FrontMatter, Page, Problem, Span, Unit
+from .model import ATTRIBUTION_TEMPLATE, Docl10nError, FrontMatter, Keys, Page, Problem, Span, Unit
 from .segment import LINE_BREAK, block_signature
 
 UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
@@ -45,6 +45,7 @@ class BuildOptions:
     attribution: Attribution | None = None
     heading_ids: bool = True
     mode: str = "translate"
+    keys: Keys = Keys()  # the front matter keys the page was cut with: translated values are read back by them
 
 
 @dataclass(frozen=True)
@@ -175,24 +176,24 @@ def _contains(outer: tuple, inner: tuple) -> bool:
 
 
 def _verify(
-    page: Page, edits: dict[Unit, str], wanted: dict[Unit, str], bilingual: bool = False
+    page: Page, edits: dict[Unit, str], wanted: dict[Unit, str], bilingual: bool = False, keys: Keys = Keys()
 ) -> tuple[dict[Unit, str], list[Unit]]:
     """Drop the edits that change the block structure or do not read back from the front matter."""
     rejected: list[Unit] = []
     fm = page.front_matter
     fm_edits = {u: r for u, r in edits.items() if u.key}
-    if fm and fm_edits:
+    if fm and fm_edits and not _reads_back(page, fm, fm_edits, wanted, keys):  # else find which do not
         for unit, repl in fm_edits.items():
             alone = _apply(page.text, {unit: repl})
             try:
-                got = frontmatter.values(alone, _shifted(fm, unit, repl), page.path).get(unit.key)
+                got = frontmatter.values(alone, _shifted(fm, unit, repl), page.path, keys).get(unit.key)
             except Docl10nError:
                 got = None
             if got != " ".join(wanted[unit].split()):
                 rejected.append(unit)
     body_edits = {u: r for u, r in edits.items() if not u.key}
     if body_edits:
-        source = block_signature(_body(page, page.text))
+        source = page.structure or block_signature(_body(page, page.text))
 
         def ok(some: dict[Unit, str]) -> bool:
             got = block_signature(_body(page, _apply(page.text, some)))
@@ -205,6 +206,17 @@ def _verify(
                 bad = list(body_edits)
             rejected += bad
     return {u: r for u, r in edits.items() if u not in rejected}, rejected
+
+
+def _reads_back(page: Page, fm: FrontMatter, edits: dict[Unit, str], wanted: dict[Unit, str], keys: Keys) -> bool:
+    """True when the front matter with every edit in reads back each wanted value."""
+    delta = sum(len(r) - (u.span.end - u.span.start) for u, r in edits.items())
+    edited = FrontMatter(fm.syntax, Span(fm.span.start, fm.span.end + delta), Span(fm.body.start, fm.body.end + delta))
+    try:
+        got = frontmatter.values(_apply(page.text, edits), edited, page.path, keys)
+    except Docl10nError:
+        return False
+    return all(got.get(u.key) == " ".join(wanted[u].split()) for u in edits)
 
 
 def _shifted(fm: FrontMatter, unit: Unit, repl: str) -> FrontMatter:
@@ -256,7 +268,7 @@ def splice(
         if anchors.get(unit):
             edits[unit] += " {#" + anchors[unit] + "}"
         wanted[unit] = t.msgstr
-    edits, rejected = _verify(page, edits, wanted, bilingual)
+    edits, rejected = _verify(page, edits, wanted, bilingual, options.keys)
     for unit in rejected:
         translated -= 1
         problems.append(

@@ -76,7 +76,6 @@ SIGNATURE_MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 # skipping inline parsing halves the cost of every parse.
 MD.disable("inline")
 SIGNATURE_MD.disable("inline")
-_SIGNATURES: dict[str, tuple[tuple[str, str, int], ...]] = {}  # bodies segmented lately
 
 
 def _signature(tokens: list) -> tuple[tuple[str, str, int], ...]:
@@ -84,13 +83,8 @@ def _signature(tokens: list) -> tuple[tuple[str, str, int], ...]:
 
 
 def block_signature(body: str) -> tuple[tuple[str, str, int], ...]:
-    """The block structure of a Markdown body, inline content left out.
-
-    A body just segmented is not parsed again: build checks the source's
-    structure right after cutting it into units.
-    """
-    known = _SIGNATURES.get(body)
-    return known if known is not None else _signature(SIGNATURE_MD.parse(body))
+    """The block structure of a Markdown body, inline content left out (``Page.structure``)."""
+    return _signature(SIGNATURE_MD.parse(body))
 
 
 @dataclass(frozen=True)
@@ -161,13 +155,12 @@ class _Segmenter:
         self.attribution = attribution
         self.src = ""
         self.raw: list[tuple[int, int]] = []
+        self.structure: tuple[tuple[str, str, int], ...] = ()
 
     def units(self, base: int) -> Iterator[Unit]:
         env: dict = {}
         state_tokens = MD.parse(self.body, env)
-        if len(_SIGNATURES) >= 16:
-            _SIGNATURES.clear()
-        _SIGNATURES[self.body] = _signature(state_tokens)
+        self.structure = _signature(state_tokens)
         self.src = LINE_BREAK.sub("\n", self.body).replace("\0", "\ufffd")
         self.raw = [m.span() for m in RAW_BLOCK.finditer(self.src)] if "{{" in self.src else []
         containers: list[str] = []
@@ -317,8 +310,9 @@ def parse_page(
         raise Docl10nError(path, 1, "front matter is nested too deeply to read") from None
     start = fm.span.end if fm else 0
     line_offset = len(LINE_BREAK.findall(text, 0, start))
-    found += segment_body(text[start:], base=start, line_offset=line_offset, attribution=attribution)
-    return Page(path=path, text=text, bom=bom, units=tuple(_contexts(found)), front_matter=fm)
+    body = _Segmenter(text[start:], line_offset, attribution)
+    found += body.units(start)
+    return Page(path, text, bom, tuple(_contexts(found)), fm, body.structure)
 
 
 def _contexts(units: list[Unit]) -> Iterator[Unit]:
