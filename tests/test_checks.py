@@ -12,10 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docl10n.checks import (
+    _FIRST_LINE,
+    _NEXT_LINE,
     CHECKS,
     Check,
     CheckOptions,
     Finding,
+    _blocks,
     _Parsed,
     check_message,
     errors,
@@ -383,3 +386,18 @@ PLAIN_PIECES = st.sampled_from(list("`]>\\|#-=~+.:/!()\"' \n\r\t1aZ使用ド{}%"
 def test_markup_short_cut_finds_what_the_token_walk_finds(text):
     parsed = _Parsed(text)
     assert parsed._markup[:5] == parsed._walk[:5]
+
+
+LINE_PIECES = st.sampled_from(list(" #`~><*-_+19.)[]:=|\ta") + [
+    "<div", "<DIV", "<!--", "<script", "</p>", "```", "~~~", "    ", "0001.", "\n", "\r\n"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(LINE_PIECES, max_size=20).map("".join))
+def test_one_regex_per_line_finds_the_first_construct_in_order(text):
+    expected = []
+    for i, line in enumerate(re.split(r"\r\n|\r|\n", text)):
+        found = next((c for c, p in (_NEXT_LINE if i else _FIRST_LINE) if p.match(line)), None)
+        if found:
+            expected.append((i, found, line))
+    assert _blocks(text) == tuple(expected)

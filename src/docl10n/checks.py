@@ -243,12 +243,22 @@ def _tokens(masked: str, spans: list[tuple[int, int, int]]) -> list[Token]:
     return tokens + [Token("text", "", 0, content=masked[pos:])]
 
 
+def _first_of(rules: tuple[tuple[str, re.Pattern], ...]) -> re.Pattern:
+    """One regex trying ``rules`` in their order (group i + 1 is rule i), so
+    a line costs one match, not one per construct."""
+    return re.compile("|".join(f"((?i:{p.pattern}))" if p.flags & re.IGNORECASE else f"({p.pattern})"
+                               for _, p in rules))
+
+
+_FIRST_LINE_RE, _NEXT_LINE_RE = _first_of(_FIRST_LINE), _first_of(_NEXT_LINE)
+
+
 def _blocks(text: str) -> tuple[tuple[int, str, str], ...]:
     out = []
     for i, line in enumerate(_NEWLINE.split(text)):
-        found = next((c for c, p in (_NEXT_LINE if i else _FIRST_LINE) if p.match(line)), None)
-        if found:
-            out.append((i, found, line))
+        rules, pattern = (_NEXT_LINE, _NEXT_LINE_RE) if i else (_FIRST_LINE, _FIRST_LINE_RE)
+        if m := pattern.match(line):
+            out.append((i, rules[m.lastindex - 1][0], line))
     return tuple(out)
 
 
