@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from docl10n.model import Docl10nError
 from docl10n.segment import block_signature, decode, parse_page, segment_body
@@ -209,3 +211,15 @@ def test_block_attribute_line_stays_out_of_the_paragraph():
 def test_setext_heading_id_stays_out_of_the_msgid():
     (u,) = units("Big title {#big}\n===\n")
     assert u.msgid == "Big title"
+
+
+@given(st.text(alphabet="ab \n\r", max_size=40))
+def test_line_map_matches_markdown_its_normalised_lines(text):
+    from docl10n.segment import LINE_BREAK, _Lines
+
+    starts = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
+    norm = LINE_BREAK.sub("\n", text)
+    lines = _Lines.of(text)
+    assert list(lines.orig_starts) == starts
+    assert list(lines.norm_starts) == [0] + [i + 1 for i, c in enumerate(norm) if c == "\n"]
+    assert all(text[lines.orig(p)] == norm[p] for p in range(len(norm)) if norm[p] != "\n")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
@@ -96,6 +97,9 @@ class _Lines:
 
     @classmethod
     def of(cls, text: str) -> "_Lines":
+        if "\r" not in text:  # only \n: nothing was normalised
+            starts = (0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1]))
+            return cls(starts, starts)
         orig, norm, removed = [0], [0], 0
         for m in LINE_BREAK.finditer(text):
             removed += m.end() - m.start() - 1
@@ -161,7 +165,7 @@ class _Segmenter:
         env: dict = {}
         state_tokens = MD.parse(self.body, env)
         self.structure = _signature(state_tokens)
-        self.src = LINE_BREAK.sub("\n", self.body).replace("\0", "\ufffd")
+        self.src = (LINE_BREAK.sub("\n", self.body) if "\r" in self.body else self.body).replace("\0", "\ufffd")
         self.raw = [m.span() for m in RAW_BLOCK.finditer(self.src)] if "{{" in self.src else []
         containers: list[str] = []
         for i, tok in enumerate(state_tokens):
