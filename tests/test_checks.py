@@ -19,6 +19,8 @@ from docl10n.checks import (
     CheckOptions,
     Finding,
     _blocks,
+    _inline_tokens,
+    _markdown_it,
     _Parsed,
     check_message,
     errors,
@@ -401,3 +403,14 @@ def test_one_regex_per_line_finds_the_first_construct_in_order(text):
         if found:
             expected.append((i, found, line))
     assert _blocks(text) == tuple(expected)
+
+
+INLINE_PIECES = st.sampled_from(list("`*_[]()<>!\\&#;:/-~{}=+$%@^ \n\r\0\taZ使") + [
+    "](", "![", "[x](y)", "a![x](y)", "[x][y]", "<a href='x'>", "</a>", "<https://x.y>", "&amp;", "&#106;", "**", "__", "  \n", "\\\n"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(), st.lists(INLINE_PIECES, max_size=40).map("".join)))
+def test_inline_tokens_are_those_of_the_stock_parser(text):
+    stock = _markdown_it().parseInline(text)[0].children
+    assert [t.as_dict() for t in _inline_tokens(text)] == [t.as_dict() for t in stock]

@@ -66,10 +66,21 @@ class Check:
 
 # --- parsing: each string once ------------------------------------------------
 
-_MD = MarkdownIt("commonmark", {"html": True})
-_MD.disable("text_join")  # keep escapes and entities apart from literal text
-_MD.validateLink = lambda url: True  # parse javascript: links too, to report them
-_MD.normalizeLink = _MD.normalizeLinkText = lambda url: url  # report what was written
+
+def _markdown_it() -> MarkdownIt:
+    """CommonMark with raw HTML, every link kept as written."""
+    md = MarkdownIt("commonmark", {"html": True})
+    md.disable("text_join")  # keep escapes and entities apart from literal text
+    md.validateLink = lambda url: True  # parse javascript: links too, to report them
+    md.normalizeLink = md.normalizeLinkText = lambda url: url  # report what was written
+    return md
+
+
+_MD = _markdown_it()
+# Its text rule stops at every character an inline extension might claim;
+# stopping only where an enabled rule can start (or at the "]" that ends a
+# link label) gives the same tokens in fewer steps.
+_MD.inline.terminator_re = re.compile(r"[\n!\\`*_\[\]<&]")
 
 _PUA = 0xF0000  # shortcodes are masked as private-use characters before parsing
 _PLACEHOLDER = re.compile("[\U000f0000-\U000ffffd]")
@@ -231,10 +242,21 @@ def _html_inline(chunk: str, tags: list, dests: list, unsafe: list) -> None:
             unsafe.append(bad)
 
 
+def _inline_tokens(src: str) -> list[Token]:
+    """What ``_MD.parseInline(src)[0].children`` is, without the core rules
+    around the inline parser: in inline mode the only other one that runs
+    normalises line ends and NUL, as here."""
+    if "\r" in src:
+        src = src.replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in src:
+        src = src.replace("\0", "\ufffd")
+    return _MD.inline.parse(src, _MD, {}, [])
+
+
 def _tokens(masked: str, spans: list[tuple[int, int, int]]) -> list[Token]:
     """Inline tokens; plain text with at most code spans skips markdown-it."""
     if _NEEDS_PARSER.search(masked):
-        return _MD.parseInline(masked)[0].children or []
+        return _inline_tokens(masked)
     tokens, pos = [], 0
     for a, b, n in spans:
         tokens.append(Token("text", "", 0, content=masked[pos:a]))
