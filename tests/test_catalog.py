@@ -184,3 +184,11 @@ def test_render_matches_polib_on_the_bundled_catalogs():
     for f in files:
         po = polib.pofile(str(f), wrapwidth=78)
         assert catalog.render(po) == f.read_text(encoding="utf-8"), f
+
+
+def test_a_catalog_read_back_from_its_bytes_merges_unchanged():
+    po, _ = catalog.merge(pot_of(PAGE), translated(pot_of(PAGE), Intro="Einführung"), "de")
+    pot = catalog.parse(catalog.render(pot_of(PAGE)), "t.pot")
+    again, summary = catalog.merge(pot, catalog.parse(catalog.render(po), "t.po"), "de")
+    assert not summary.changed  # the header's fuzzy flag reads back as a list, still the same header
+    assert catalog.render(again) == catalog.render(po)

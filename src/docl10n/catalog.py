@@ -534,9 +534,9 @@ def _same(a: polib.POFile, b: polib.POFile) -> bool:
     Comparing fields costs a fraction of rendering both; a false "differs"
     only costs a render whose bytes the atomic write then finds unchanged.
     """
-    if (a.header, list(a.metadata.items()), a.metadata_is_fuzzy, len(a)) != (
-        b.header, list(b.metadata.items()), b.metadata_is_fuzzy, len(b)
-    ):
+    if (a.header, list(a.metadata.items()), bool(a.metadata_is_fuzzy), len(a)) != (
+        b.header, list(b.metadata.items()), bool(b.metadata_is_fuzzy), len(b)
+    ):  # polib reads the header's flags as a list, and writes "#, fuzzy" for any true value
         return False
     return all(_fields(x) == _fields(y) for x, y in zip(a, b))
 
