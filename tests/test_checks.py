@@ -21,6 +21,7 @@ from docl10n.checks import (
     _blocks,
     _inline_tokens,
     _markdown_it,
+    _parse,
     _Parsed,
     check_message,
     errors,
@@ -414,3 +415,41 @@ INLINE_PIECES = st.sampled_from(list("`*_[]()<>!\\&#;:/-~{}=+$%@^ \n\r\0\taZ使"
 def test_inline_tokens_are_those_of_the_stock_parser(text):
     stock = _markdown_it().parseInline(text)[0].children
     assert [t.as_dict() for t in _inline_tokens(text)] == [t.as_dict() for t in stock]
+
+
+def every_check_run(msgid: str, msgstr: str, options: CheckOptions) -> list[Finding]:
+    """check_message without its short-cuts."""
+    src, tr = _parse(msgid), _parse(msgstr)
+    return [Finding(c.name, c.severity, message) for c in CHECKS if c.func is not None
+            for message in c.func(src, tr, options)] if msgstr else []
+
+
+# Whole constructs with letters in them, so that translating the letters changes one thing only.
+CONSTRUCTS = st.sampled_from(["`a`", "[a](Z)", "![a](Z)", "[a]", "{{< a >}}", "<b>", "**a**", "_a_", "*",
+                              " {#a}", " | ", "\n", "\n# a", "\n- a", "\n---", "a ", "Z", "使"])
+
+
+@st.composite
+def near_translations(draw) -> tuple[str, str]:
+    """A msgid, and a msgstr that is the same but for one piece, or unrelated."""
+    pieces = draw(st.lists(st.one_of(PIECES, CONSTRUCTS, st.text(max_size=4)), max_size=16))
+    msgid, i = "".join(pieces), draw(st.integers(0, len(pieces)))
+    how = draw(st.sampled_from(["same", "translate one", "drop one", "insert one", "other"]))
+    if how == "other":
+        return msgid, draw(MARKDOWNISH)
+    if how == "insert one":
+        pieces.insert(i, draw(st.one_of(PIECES, CONSTRUCTS)))
+    elif pieces and how == "translate one":
+        pieces[i % len(pieces)] = pieces[i % len(pieces)].translate(str.maketrans("aZ1", "使用二"))
+    elif pieces and how == "drop one":
+        del pieces[i % len(pieces)]
+    return msgid, "".join(pieces)
+
+
+@settings(max_examples=600, deadline=None)
+@given(near_translations(), OPTIONS)
+def test_short_cuts_find_what_every_check_finds(pair, options):
+    msgid, msgstr = pair
+    found = every_check_run(msgid, msgstr, options)
+    assert check_message(msgid, msgstr, options) == found
+    assert errors(msgid, msgstr, options) == [f for f in found if f.severity == "error"]

@@ -669,15 +669,43 @@ def fuzzy_finding(msgid: str, previous_msgid: str | None = None) -> Finding:
     return Finding(FUZZY.name, FUZZY.severity, "fuzzy: source changed since translation")
 
 
+def _alike_for_errors(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> bool:
+    """True when the msgstr has exactly the msgid's markup: every error check
+    reports what the translation has more (or less) of, so none can fire.
+
+    Compares everything the error checks read; a good translation usually
+    keeps all of it, and then no check needs to run.
+    """
+    if src.text == tr.text:
+        return True
+    same = (src.code == tr.code and src.open_ticks == tr.open_ticks and src.dests == tr.dests
+            and src.labels == tr.labels and src.shortcodes == tr.shortcodes and src.tags == tr.tags
+            and src.unsafe == tr.unsafe and src.stray == tr.stray and src.heading_id == tr.heading_id)
+    if same and "table" in opt.kind:
+        same = src.pipes == tr.pipes
+    if same:
+        same = src.breaks == tr.breaks if opt.inline else src.blocks == tr.blocks
+    return same
+
+
 def check_message(msgid: str, msgstr: str, options: CheckOptions = CheckOptions(),
                   checks: Iterable[Check] = CHECKS) -> list[Finding]:
     """All findings for one translation; an empty msgstr is untranslated, not wrong."""
     if not msgstr:
         return []
     src, tr = _parse(msgid), _parse(msgstr)
-    return [Finding(c.name, c.severity, message)
-            for c in checks if c.func is not None
-            for message in c.func(src, tr, options)]
+    found: list[Finding] = []
+    alike = None
+    for c in checks:
+        if c.func is None:
+            continue
+        if c.severity == "error":
+            if alike is None:
+                alike = _alike_for_errors(src, tr, options)
+            if alike:
+                continue
+        found += (Finding(c.name, c.severity, message) for message in c.func(src, tr, options))
+    return found
 
 
 def errors(msgid: str, msgstr: str, options: CheckOptions = CheckOptions()) -> list[Finding]:
