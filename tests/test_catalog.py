@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import textwrap
 from io import StringIO
 from pathlib import Path
 
@@ -192,3 +193,59 @@ def test_a_catalog_read_back_from_its_bytes_merges_unchanged():
     again, summary = catalog.merge(pot, catalog.parse(catalog.render(po), "t.po"), "de")
     assert not summary.changed  # the header's fuzzy flag reads back as a list, still the same header
     assert catalog.render(again) == catalog.render(po)
+
+
+# Strings where textwrap's word splitter and polib's length test have the most to decide: hyphens between
+# letters, digits and underscores, em-dashes after punctuation, runs of spaces, escapes, line breaks, long words.
+RICH = st.lists(
+    st.sampled_from(
+        list("abzé中_1-- \\\"\t\n\r\v\f\b!'&.,?/:*`\x1c\x85\u2028")
+        + ["-", "-", " ", " ", "ab-", "-cd", "a-b-c", "--", "---", "a--b", ".--x", "x" * 40, "y" * 77, "中文" * 20,
+           "step-by-step ", "--no-cache ", "\r\n", "  "]
+    ),
+    max_size=80,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(RICH)
+def test_wrap_cuts_escaped_text_where_textwrap_does(text):
+    escaped = polib.escape(text)
+    assert catalog._wrap(escaped) == textwrap.wrap(escaped, 76, drop_whitespace=False, break_long_words=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(RICH, RICH, st.one_of(st.none(), RICH), st.one_of(st.none(), RICH), st.booleans()),
+                max_size=5))
+def test_render_writes_what_polib_writes_for_hyphens_escapes_and_long_words(entries):
+    po = polib.POFile(wrapwidth=78)
+    po.metadata = {"Project-Id-Version": "docs"}
+    seen = set()
+    for msgid, msgstr, ctx, previous, obsolete in entries:
+        if (ctx, msgid) not in seen:
+            seen.add((ctx, msgid))
+            po.append(polib.POEntry(msgid=msgid, msgstr=msgstr, msgctxt=ctx, previous_msgid=previous,
+                                    previous_msgctxt=ctx if previous else None, obsolete=obsolete,
+                                    occurrences=[("source/a-b.md", "3")]))
+    expected = str(po)
+    assert catalog.render(po) == (expected if expected.endswith("\n") else expected + "\n")
+
+
+@pytest.mark.parametrize("name, room", [("msgid", 70), ("msgstr", 69), ("msgctxt", 68)])
+def test_a_string_stays_on_its_keyword_line_exactly_as_long_as_polib_keeps_it(name, room):
+    for length in range(room - 3, room + 4):
+        for value in ("a" * length, "a" * (length - 2) + '""', "a" * (length - 1) + "\t"):
+            entry = polib.POEntry(msgid="x", msgstr="", msgctxt=None)
+            setattr(entry, name, value)
+            po = polib.POFile(wrapwidth=78)
+            po.append(entry)
+            assert catalog.render(po) == str(po), (name, value)
+
+
+def test_comments_are_wrapped_exactly_where_polib_wraps_them():
+    for length in range(72, 80):
+        text = ("word " * 20)[:length]
+        for comment, tcomment in ((text, ""), ("", text), (text + "\n" + text, text + "\nshort")):
+            po = polib.POFile(wrapwidth=78)
+            po.append(polib.POEntry(msgid="x", msgstr="", comment=comment, tcomment=tcomment))
+            assert catalog.render(po) == str(po), (comment, tcomment)

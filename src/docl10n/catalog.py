@@ -291,23 +291,43 @@ def _read(text: str) -> polib.POFile | None:
     return po
 
 
-_ESCAPES = str.maketrans(
-    {"\\": r"\\", "\t": r"\t", "\r": r"\r", "\n": r"\n", "\v": r"\v", "\b": r"\b", "\f": r"\f", '"': r'\"'}
-)
-_WORDSEP = textwrap.TextWrapper.wordsep_re
-_SPACES = re.compile(r"( +)")
 WRAP = 78
+_SPECIAL = re.compile(r'[\\"\t\b' + _BREAKS + "]")  # a character to escape, or one that ends a line
+_ODD_SPACE = re.compile(r"[^\S ]")  # whitespace other than a space
+_EMDASH = re.compile(r"""[\w!"'&.,?]-{2,}\w""")  # where textwrap's word splitter sees an em-dash
+_LETTER = r"[^\d\W]"
+_CUT = (  # where textwrap's word splitter ends a chunk of escaped text (no em-dash, no whitespace but spaces)
+    rf"(?:\Z|(?<=\ )(?!\ )|(?<!\ )(?=\ )"
+    rf"|(?<=-)(?:(?<={_LETTER}{{2}}-)|(?<={_LETTER}-{_LETTER}-))(?={_LETTER}-?{_LETTER}))"
+)
+_LINE = re.compile(rf".{{1,{WRAP - 2}}}{_CUT}|.+?{_CUT}", re.S)  # the most chunks that fit, or one long chunk
+_WORDSEP = textwrap.TextWrapper.wordsep_re
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    """``textwrap.wrap(text, width, drop_whitespace=False, break_long_words=False)``, faster.
+def _escape(text: str) -> str:
+    """``polib.escape``."""
+    return (text.replace("\\", r"\\").replace("\t", r"\t").replace("\r", r"\r").replace("\n", r"\n")
+            .replace("\v", r"\v").replace("\b", r"\b").replace("\f", r"\f").replace('"', r"\""))
 
-    Same chunks (textwrap's own word splitter, or plain spaces when there is
-    no hyphen to split at), then each line found by bisecting the running
-    length instead of a loop over every chunk: wrapping was most of the
-    time spent writing templates.
+
+def _wrap(text: str) -> list[str]:
+    """``textwrap.wrap(text, 76, drop_whitespace=False, break_long_words=False)`` of escaped text, faster.
+
+    Each line is one match of ``_LINE``: as many of textwrap's chunks as
+    fit, ending where its word splitter would cut (between a space and a
+    non-space, or after a hyphen between letters), with no list of chunks
+    made first. Wrapping was most of the time spent writing templates.
+    Em-dashes, where the splitter's cuts depend on the whole dash, take
+    the slower way.
     """
-    chunks = [c for c in (_WORDSEP.split(text) if "-" in text else _SPACES.split(text)) if c]
+    if "--" in text and _EMDASH.search(text):
+        return _wrap_chunks(text, WRAP - 2)
+    return _LINE.findall(text)
+
+
+def _wrap_chunks(text: str, width: int) -> list[str]:
+    """The same lines from textwrap's own chunks, each line found by bisecting the running length."""
+    chunks = [c for c in _WORDSEP.split(text) if c]
     ends = list(accumulate(map(len, chunks)))
     lines, i, start = [], 0, 0
     while i < len(chunks):
@@ -328,26 +348,32 @@ def _pack(words: list[str], width: int) -> list[str]:
     return lines
 
 
-def _field(out: list[str], prefix: str, name: str, value: str, measured_as: str = "") -> None:
+def _field(prefix: str, name: str, value: str, room: int) -> str:
     """One keyword and its string, wrapped exactly as polib wraps it.
 
-    polib measures a ``#| msgid`` line as if its keyword were
-    ``previous_msgid``: ``measured_as`` keeps that quirk, so files match.
+    ``room``: the longest string polib keeps on the keyword's line, 75
+    less the keyword's length. polib widens it by one for each character
+    it escapes while measuring the string before escaping, so such a line
+    can run past 78; and it measures ``#| msgid`` as if its keyword were
+    ``previous_msgid``. Both quirks are kept, so files match.
     """
-    lines = value.splitlines(True)
-    if len(lines) > 1:
-        out.append(f'{prefix}{name} ""')
-        out.extend(f'{prefix}"{line.translate(_ESCAPES)}"' for line in lines)
-        return
-    escaped = value.translate(_ESCAPES)
-    if len(value) > WRAP - len(measured_as or name) - 3 + (len(escaped) - len(value)):  # polib's test
-        out.append(f'{prefix}{name} ""')
-        out.extend(f'{prefix}"{chunk}"' for chunk in _wrap(escaped, WRAP - 2))
+    if _SPECIAL.search(value) is None:  # most strings: nothing to escape, one line
+        escaped = value
     else:
-        out.append(f'{prefix}{name} "{escaped}"')
+        lines = value.splitlines(True)
+        if len(lines) > 1:
+            return f'{prefix}{name} ""\n{prefix}"' + f'"\n{prefix}"'.join(map(_escape, lines)) + '"'
+        escaped = _escape(value)
+        room += len(escaped) - len(value)
+    if len(value) <= room:
+        return f'{prefix}{name} "{escaped}"'
+    return f'{prefix}{name} ""\n{prefix}"' + f'"\n{prefix}"'.join(_wrap(escaped)) + '"'
 
 
 def _comment(out: list[str], mark: str, text: str) -> None:
+    if len(text) + len(mark) <= WRAP and "\n" not in text:
+        out.append(mark + text)
+        return
     for line in text.split("\n"):
         if len(line) + len(mark) > WRAP:
             out.extend(textwrap.wrap(line, WRAP, initial_indent=mark, subsequent_indent=mark, break_long_words=False))
@@ -359,30 +385,34 @@ def _entry_text(e: polib.POEntry) -> str:
     out: list[str] = []
     if e.tcomment:
         _comment(out, "# ", e.tcomment)
-    if e.comment and not e.obsolete:
-        _comment(out, "#. ", e.comment)
-    if e.occurrences and not e.obsolete:
-        files = " ".join(f"{path}:{line}" if line else path for path, line in e.occurrences)
-        if len(files) + 3 <= WRAP:
-            out.append("#: " + files)
-        elif re.search(r"\s", files.replace(" ", "")) is None and "  " not in files:
-            out.extend("#: " + line for line in _pack(files.split(" "), WRAP - 3))
-        else:  # as polib: hyphens in file names are no place to break
-            wrapped = textwrap.wrap(files.replace("-", "*"), WRAP, initial_indent="#: ", subsequent_indent="#: ",
-                                    break_long_words=False)
-            out.extend(line.replace("*", "-") for line in wrapped)
+    if e.obsolete:
+        previous, gone = "#~| ", "#~ "
+    else:
+        previous, gone = "#| ", ""
+        if e.comment:
+            _comment(out, "#. ", e.comment)
+        if e.occurrences:
+            files = " ".join([f"{path}:{line}" if line else path for path, line in e.occurrences])
+            if len(files) + 3 <= WRAP:
+                out.append("#: " + files)
+            elif _ODD_SPACE.search(files) is None and "  " not in files:
+                out.extend(["#: " + line for line in _pack(files.split(" "), WRAP - 3)])
+            else:  # as polib: hyphens in file names are no place to break
+                wrapped = textwrap.wrap(files.replace("-", "*"), WRAP, initial_indent="#: ", subsequent_indent="#: ",
+                                        break_long_words=False)
+                out.extend([line.replace("*", "-") for line in wrapped])
     if e.flags:
         out.append("#, " + ", ".join(e.flags))
-    previous = "#~| " if e.obsolete else "#| "
-    for value, name in ((e.previous_msgctxt, "msgctxt"), (e.previous_msgid, "msgid"),
-                        (e.previous_msgid_plural, "msgid_plural")):
-        if value is not None:
-            _field(out, previous, name, value, "previous_" + name)
-    gone = "#~ " if e.obsolete else ""
+    if e.previous_msgctxt is not None:
+        out.append(_field(previous, "msgctxt", e.previous_msgctxt, WRAP - 3 - len("previous_msgctxt")))
+    if e.previous_msgid is not None:
+        out.append(_field(previous, "msgid", e.previous_msgid, WRAP - 3 - len("previous_msgid")))
+    if e.previous_msgid_plural is not None:
+        out.append(_field(previous, "msgid_plural", e.previous_msgid_plural, WRAP - 3 - len("previous_msgid_plural")))
     if e.msgctxt is not None:
-        _field(out, gone, "msgctxt", e.msgctxt)
-    _field(out, gone, "msgid", e.msgid)
-    _field(out, gone, "msgstr", e.msgstr)
+        out.append(_field(gone, "msgctxt", e.msgctxt, WRAP - 3 - len("msgctxt")))
+    out.append(_field(gone, "msgid", e.msgid, WRAP - 3 - len("msgid")))
+    out.append(_field(gone, "msgstr", e.msgstr, WRAP - 3 - len("msgstr")))
     out.append("")
     return "\n".join(out)
 
