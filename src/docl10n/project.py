@@ -11,6 +11,7 @@ import os
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from .model import ATTRIBUTION_MARKERS, Docl10nError, Keys
@@ -49,15 +50,15 @@ class Config:
     layout: str = "tree"
     mode: str = "translate"
 
-    @property
+    @cached_property  # asked for once per page: built once
     def source_dir(self) -> Path:
         return self.root / self.source
 
-    @property
+    @cached_property
     def locales_dir(self) -> Path:
         return self.root / self.locales
 
-    @property
+    @cached_property
     def templates_dir(self) -> Path:
         return self.locales_dir / "templates"
 
