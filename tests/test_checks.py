@@ -388,7 +388,7 @@ PLAIN_PIECES = st.sampled_from(list("`]>\\|#-=~+.:/!()\"' \n\r\t1aZ使用ド{}%"
 @given(st.one_of(MARKDOWNISH, st.lists(PLAIN_PIECES, max_size=40).map("".join)))
 def test_markup_short_cut_finds_what_the_token_walk_finds(text):
     parsed = _Parsed(text)
-    assert parsed._markup[:5] == parsed._walk[:5]
+    assert (parsed.dests, parsed.tags, parsed.unsafe, parsed.stray, parsed.labels) == parsed._walk[:5]
 
 
 LINE_PIECES = st.sampled_from(list(" #`~><*-_+19.)[]:=|\ta") + [

@@ -138,7 +138,10 @@ def _mask_shortcodes(text: str) -> tuple[str, list[str]]:
     """Shortcodes replaced by one private-use character each, so that
     ``[t]({{< ref "x" >}})`` parses as a link. Linear: once a closing
     ``>}}`` or ``%}}`` is not found, no later opening can close either."""
-    parts, shortcodes, pos, start = [], [], 0, text.find("{{")
+    start = text.find("{{")
+    if start < 0:
+        return text, []
+    parts, shortcodes, pos = [], [], 0
     closed = {"<": True, "%": True}
     while start >= 0:
         kind = text[start + 2:start + 3]
@@ -315,14 +318,40 @@ class _Markup(NamedTuple):
 
 
 class _Parsed:
-    """What the checks compare, extracted from one string, each part on first use.
+    """What the checks compare, extracted from one string.
 
-    Read-only from the outside; compare parts, not instances.
+    What every error check reads is worked out at once; the rest (prose for
+    the warnings, blocks, breaks and pipes for some kinds of unit only) on
+    first use. Read-only from the outside; compare parts, not instances.
     """
 
+    code: tuple[str, ...]  # code span contents, CommonMark-normalised
+    open_ticks: tuple[tuple[str, str], ...]  # (backtick run, context) never closed
+    shortcodes: tuple[str, ...]
+    dests: tuple[tuple[str, str], ...]  # ("link" | "image", destination)
+    tags: tuple[str, ...]  # raw HTML tags: "<b>", "</b>"
+    unsafe: tuple[str, ...]
+    stray: tuple[tuple[str, str], ...]  # (emphasis run, context) left as literal text
+    labels: tuple[str, ...]  # reference link labels, case-folded
+    heading_id: str | None
+    marks: tuple  # all of the above: what the error checks compare whatever the unit
+
     def __init__(self, text: str) -> None:
-        masked, shortcodes = _mask_shortcodes(text)
-        self.__dict__.update(text=text, masked=masked, raw_shortcodes=shortcodes)
+        d = self.__dict__
+        masked, raw = _mask_shortcodes(text)
+        d["text"], d["masked"], d["raw_shortcodes"] = text, masked, raw
+        spans, unclosed = _code_spans(masked) if "`" in masked else ((), ())
+        d["spans"] = spans
+        unmask = self._unmask
+        d["code"] = tuple(unmask(_norm_code(masked[a + n:b - n])) for a, b, n in spans) if spans else ()
+        d["open_ticks"] = tuple((r, unmask(c)) for r, c in unclosed) if unclosed else ()
+        d["shortcodes"] = tuple(map(_norm_shortcode, raw))
+        # Without [ < & * _ there is no link, tag, entity or emphasis run: skip the tokens.
+        markup = self._walk if _MARKUP_CHARS.search(masked) else _NO_MARKUP
+        d["dests"], d["tags"], d["unsafe"], d["stray"], d["labels"] = markup[:5]
+        found = _HEADING_ID.search(text) if "{" in text else None
+        d["heading_id"] = found.group(0).strip() if found else None
+        d["marks"] = (d["code"], d["open_ticks"], d["shortcodes"], *markup[:5], d["heading_id"])
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{type(self).__name__} is read-only")
@@ -339,51 +368,6 @@ class _Parsed:
     @_lazy
     def _unmask_table(self) -> dict[int, str]:
         return {_PUA + i: s for i, s in enumerate(self.raw_shortcodes[:0xFFFE])}
-
-    @_lazy
-    def _spans(self) -> tuple[list[tuple[int, int, int]], list[tuple[str, str]]]:
-        return _code_spans(self.masked) if "`" in self.masked else ([], [])
-
-    @_lazy
-    def code(self) -> tuple[str, ...]:
-        """Code span contents, CommonMark-normalised."""
-        masked = self.masked
-        return tuple(self._unmask(_norm_code(masked[a + n:b - n])) for a, b, n in self._spans[0])
-
-    @_lazy
-    def open_ticks(self) -> tuple[tuple[str, str], ...]:
-        """(backtick run, context) never closed."""
-        return tuple((r, self._unmask(c)) for r, c in self._spans[1])
-
-    @_lazy
-    def shortcodes(self) -> tuple[str, ...]:
-        return tuple(_norm_shortcode(s) for s in self.raw_shortcodes)
-
-    @_lazy
-    def _markup(self) -> _Markup:
-        """Without [ < & * _ there is no link, tag, entity or emphasis run:
-        the tokens would be text and code only, so skip them."""
-        return self._walk if _MARKUP_CHARS.search(self.masked) else _NO_MARKUP
-
-    @property
-    def dests(self) -> tuple[tuple[str, str], ...]:
-        return self._markup.dests
-
-    @property
-    def tags(self) -> tuple[str, ...]:
-        return self._markup.tags
-
-    @property
-    def unsafe(self) -> tuple[str, ...]:
-        return self._markup.unsafe
-
-    @property
-    def stray(self) -> tuple[tuple[str, str], ...]:
-        return self._markup.stray
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return self._markup.labels
 
     @_lazy
     def prose(self) -> str:
@@ -405,15 +389,9 @@ class _Parsed:
         return len(re.findall(r"(?<!\\)(?:\\\\)*\|", self.text)) if "|" in self.text else 0
 
     @_lazy
-    def heading_id(self) -> str | None:
-        found = _HEADING_ID.search(self.text) if "{" in self.text else None
-        return found.group(0).strip() if found else None
-
-    @_lazy
     def _walk(self) -> _Markup:
         """One pass over the inline tokens."""
-        masked, unmask = self.masked, self._unmask
-        spans = self._spans[0]
+        masked, unmask, spans = self.masked, self._unmask, self.spans
         dests: list[tuple[str, str]] = []
         tags: list[str] = []
         unsafe: list[str] = []
@@ -678,9 +656,7 @@ def _alike_for_errors(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> bool:
     """
     if src.text == tr.text:
         return True
-    same = (src.code == tr.code and src.open_ticks == tr.open_ticks and src.dests == tr.dests
-            and src.labels == tr.labels and src.shortcodes == tr.shortcodes and src.tags == tr.tags
-            and src.unsafe == tr.unsafe and src.stray == tr.stray and src.heading_id == tr.heading_id)
+    same = src.marks == tr.marks
     if same and "table" in opt.kind:
         same = src.pipes == tr.pipes
     if same:
