@@ -249,3 +249,25 @@ def test_comments_are_wrapped_exactly_where_polib_wraps_them():
             po = polib.POFile(wrapwidth=78)
             po.append(polib.POEntry(msgid="x", msgstr="", comment=comment, tcomment=tcomment))
             assert catalog.render(po) == str(po), (comment, tcomment)
+
+
+PATHS = st.lists(st.sampled_from(["source/", "a-b", "x" * 30, "y" * 70, " ", "\t", "\u2003", "  ", "p.md", "中"]),
+                 max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(PATHS.map("".join), st.sampled_from(["", "7", "1234"])), min_size=1, max_size=5))
+def test_references_are_written_as_polib_writes_them(occurrences):
+    po = polib.POFile(wrapwidth=78)
+    po.append(polib.POEntry(msgid="x", msgstr="", occurrences=occurrences))
+    assert catalog.render(po) == str(po)
+
+
+def test_reference_lines_are_wrapped_exactly_where_polib_wraps_them():
+    for length in range(70, 82):
+        for occurrences in ([("a" * length, "")], [("a" * (length - 2), ""), ("b", "")], [("a" * (length - 2) + "\tb", "")],
+                            [("a-" * (length // 2), "")], [("a" * (length - 4), "12")],
+                            [("", ""), ("a" * length, "")], [("a" * length, ""), ("", "")]):  # empty paths: edge spaces
+            po = polib.POFile(wrapwidth=78)
+            po.append(polib.POEntry(msgid="x", msgstr="", occurrences=occurrences))
+            assert catalog.render(po) == str(po), occurrences

@@ -293,6 +293,7 @@ def _read(text: str) -> polib.POFile | None:
 
 WRAP = 78
 _SPECIAL = re.compile(r'[\\"\t\b' + _BREAKS + "]")  # a character to escape, or one that ends a line
+_WHITESPACE = re.compile(r"\s")
 _ODD_SPACE = re.compile(r"[^\S ]")  # whitespace other than a space
 _EMDASH = re.compile(r"""[\w!"'&.,?]-{2,}\w""")  # where textwrap's word splitter sees an em-dash
 _LETTER = r"[^\d\W]"
@@ -391,12 +392,17 @@ def _entry_text(e: polib.POEntry) -> str:
         previous, gone = "#| ", ""
         if e.comment:
             _comment(out, "#. ", e.comment)
-        if e.occurrences:
-            files = " ".join([f"{path}:{line}" if line else path for path, line in e.occurrences])
-            if len(files) + 3 <= WRAP:
+        occurrences = e.occurrences
+        if occurrences:
+            if len(occurrences) == 1:
+                path, line = occurrences[0]
+                files = f"{path}:{line}" if line else path
+            else:
+                files = " ".join([f"{path}:{line}" if line else path for path, line in occurrences])
+            if len(files) + 3 <= WRAP or _WHITESPACE.search(files) is None:  # short, or one word however long
                 out.append("#: " + files)
-            elif _ODD_SPACE.search(files) is None and "  " not in files:
-                out.extend(["#: " + line for line in _pack(files.split(" "), WRAP - 3)])
+            elif _ODD_SPACE.search(files) is None and "" not in (words := files.split(" ")):  # single spaces only
+                out.extend(["#: " + line for line in _pack(words, WRAP - 3)])
             else:  # as polib: hyphens in file names are no place to break
                 wrapped = textwrap.wrap(files.replace("-", "*"), WRAP, initial_indent="#: ", subsequent_indent="#: ",
                                         break_long_words=False)
