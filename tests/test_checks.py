@@ -12,8 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docl10n.checks import (
+    _CJK_LATIN,
+    _CJK_RUN,
     _FIRST_LINE,
     _NEXT_LINE,
+    _URL,
     CHECKS,
     Check,
     CheckOptions,
@@ -453,3 +456,21 @@ def test_short_cuts_find_what_every_check_finds(pair, options):
     found = every_check_run(msgid, msgstr, options)
     assert check_message(msgid, msgstr, options) == found
     assert errors(msgid, msgstr, options) == [f for f in found if f.severity == "error"]
+
+
+URLISH = st.lists(st.sampled_from(["http://", "https://x.y", "www.", "WWW.", "mailto:", "ftp://", ":/", "//",
+                                   "w", ".", "a", " ", "\n", "`", "[x](https://y)", "<https://z>", "使"]),
+                  max_size=20).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(URLISH, MARKDOWNISH))
+def test_prose_short_cut_replaces_every_url(text):
+    parsed = _Parsed(text)
+    assert parsed.prose == _URL.sub("\x03", parsed._walk.visible)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aZ9é ,。中ドㄅ한\U00020000\u3400\uf900", max_size=12))
+def test_a_cjk_latin_boundary_needs_a_cjk_letter(text):
+    assert _CJK_RUN.search(text) or not _CJK_LATIN.search(text)

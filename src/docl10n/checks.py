@@ -372,7 +372,9 @@ class _Parsed:
     @_lazy
     def prose(self) -> str:
         """Visible text outside code, URLs and markup (only warnings read it)."""
-        return _URL.sub("\x03", self._walk.visible)
+        visible = self._walk.visible
+        has_url = "://" in visible or "www." in visible or "mailto:" in visible  # what _URL needs
+        return _URL.sub("\x03", visible) if has_url else visible
 
     @_lazy
     def blocks(self) -> tuple[tuple[int, str, str], ...]:
@@ -625,6 +627,8 @@ def _cjk_spacing(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]:
     if not opt.wants_cjk_spacing:
         return
     text, spots = tr.prose, []
+    if not _CJK_RUN.search(text):
+        return  # no CJK letter, no boundary to look at
     for m in _CJK_LATIN.finditer(text):
         p = m.start()
         before_cjk = _CJK_RUN.fullmatch(text[p - 1])
