@@ -251,7 +251,7 @@ def test_comments_are_wrapped_exactly_where_polib_wraps_them():
             assert catalog.render(po) == str(po), (comment, tcomment)
 
 
-PATHS = st.lists(st.sampled_from(["source/", "a-b", "x" * 30, "y" * 70, " ", "\t", "\u2003", "  ", "p.md", "中"]),
+PATHS = st.lists(st.sampled_from(["source/", "a-b", "x" * 30, "y" * 70, " ", "\t", "\u2003", "  ", "p.md", "中", "*"]),
                  max_size=8)
 
 
@@ -267,7 +267,8 @@ def test_reference_lines_are_wrapped_exactly_where_polib_wraps_them():
     for length in range(70, 82):
         for occurrences in ([("a" * length, "")], [("a" * (length - 2), ""), ("b", "")], [("a" * (length - 2) + "\tb", "")],
                             [("a-" * (length // 2), "")], [("a" * (length - 4), "12")],
-                            [("", ""), ("a" * length, "")], [("a" * length, ""), ("", "")]):  # empty paths: edge spaces
+                            [("", ""), ("a" * length, "")], [("a" * length, ""), ("", "")],  # empty paths: edge spaces
+                            [("a*" * (length // 2), "")], [("a*", "1"), ("b" * length, "2")]):
             po = polib.POFile(wrapwidth=78)
             po.append(polib.POEntry(msgid="x", msgstr="", occurrences=occurrences))
             assert catalog.render(po) == str(po), occurrences

@@ -293,8 +293,6 @@ def _read(text: str) -> polib.POFile | None:
 
 WRAP = 78
 _SPECIAL = re.compile(r'[\\"\t\b' + _BREAKS + "]")  # a character to escape, or one that ends a line
-_WHITESPACE = re.compile(r"\s")
-_ODD_SPACE = re.compile(r"[^\S ]")  # whitespace other than a space
 _EMDASH = re.compile(r"""[\w!"'&.,?]-{2,}\w""")  # where textwrap's word splitter sees an em-dash
 _LETTER = r"[^\d\W]"
 _CUT = (  # where textwrap's word splitter ends a chunk of escaped text (no em-dash, no whitespace but spaces)
@@ -399,11 +397,13 @@ def _entry_text(e: polib.POEntry) -> str:
                 files = f"{path}:{line}" if line else path
             else:
                 files = " ".join([f"{path}:{line}" if line else path for path, line in occurrences])
-            if len(files) + 3 <= WRAP or _WHITESPACE.search(files) is None:  # short, or one word however long
+            if len(files) + 3 <= WRAP:
                 out.append("#: " + files)
-            elif _ODD_SPACE.search(files) is None and "" not in (words := files.split(" ")):  # single spaces only
+            elif " " not in files and files.isprintable() and "*" not in files:  # one word, however long
+                out.append("#: " + files)
+            elif files.isprintable() and "*" not in files and "" not in (words := files.split(" ")):  # single spaces
                 out.extend(["#: " + line for line in _pack(words, WRAP - 3)])
-            else:  # as polib: hyphens in file names are no place to break
+            else:  # as polib: hyphens in file names are no place to break, so it wraps them as "*", and any "*" as "-"
                 wrapped = textwrap.wrap(files.replace("-", "*"), WRAP, initial_indent="#: ", subsequent_indent="#: ",
                                         break_long_words=False)
                 out.extend([line.replace("*", "-") for line in wrapped])
