@@ -299,7 +299,7 @@ _CUT = (  # where textwrap's word splitter ends a chunk of escaped text (no em-d
     rf"(?:\Z|(?<=\ )(?!\ )|(?<!\ )(?=\ )"
     rf"|(?<=-)(?:(?<={_LETTER}{{2}}-)|(?<={_LETTER}-{_LETTER}-))(?={_LETTER}-?{_LETTER}))"
 )
-_LINE = re.compile(rf".{{1,{WRAP - 2}}}{_CUT}|.+?{_CUT}", re.S)  # the most chunks that fit, or one long chunk
+_LINE = re.compile(rf".{{1,{WRAP - 2}}}{_CUT}|.+?{_CUT}", re.DOTALL)  # the most chunks that fit, or one long chunk
 _WORDSEP = textwrap.TextWrapper.wordsep_re
 
 
@@ -397,10 +397,8 @@ def _entry_text(e: polib.POEntry) -> str:
                 files = f"{path}:{line}" if line else path
             else:
                 files = " ".join([f"{path}:{line}" if line else path for path, line in occurrences])
-            if len(files) + 3 <= WRAP:
-                out.append("#: " + files)
-            elif " " not in files and files.isprintable() and "*" not in files:  # one word, however long
-                out.append("#: " + files)
+            if len(files) + 3 <= WRAP or (" " not in files and files.isprintable() and "*" not in files):
+                out.append("#: " + files)  # short, or one word however long
             elif files.isprintable() and "*" not in files and "" not in (words := files.split(" ")):  # single spaces
                 out.extend(["#: " + line for line in _pack(words, WRAP - 3)])
             else:  # as polib: hyphens in file names are no place to break, so it wraps them as "*", and any "*" as "-"
