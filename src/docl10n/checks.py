@@ -163,7 +163,7 @@ def _code_spans(s: str) -> tuple[list[tuple[int, int, int]], list[tuple[str, str
     A span ends at the next backtick run of exactly its length; runs are
     indexed by length, so this stays O(n log n) on any input.
     """
-    runs = [(m.start(), m.end()) for m in _TICKS.finditer(s)]
+    runs = [m.span() for m in _TICKS.finditer(s)]
     by_len: dict[int, list[int]] = {}
     for a, b in runs:
         by_len.setdefault(b - a, []).append(a)
@@ -188,7 +188,8 @@ def _code_spans(s: str) -> tuple[list[tuple[int, int, int]], list[tuple[str, str
 
 
 def _norm_code(c: str) -> str:
-    c = _NEWLINE.sub(" ", c)
+    if "\n" in c or "\r" in c:
+        c = _NEWLINE.sub(" ", c)
     return c[1:-1] if len(c) > 2 and c[0] == c[-1] == " " and c.strip() else c
 
 
@@ -280,7 +281,8 @@ _FIRST_LINE_RE, _NEXT_LINE_RE = _first_of(_FIRST_LINE), _first_of(_NEXT_LINE)
 
 def _blocks(text: str) -> tuple[tuple[int, str, str], ...]:
     out = []
-    for i, line in enumerate(_NEWLINE.split(text)):
+    lines = _NEWLINE.split(text) if "\n" in text or "\r" in text else (text,)
+    for i, line in enumerate(lines):
         rules, pattern = (_NEXT_LINE, _NEXT_LINE_RE) if i else (_FIRST_LINE, _FIRST_LINE_RE)
         if m := pattern.match(line):
             out.append((i, rules[m.lastindex - 1][0], line))
@@ -443,7 +445,7 @@ class _Parsed:
 _NO_MARKUP = _Markup((), (), (), (), (), "")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1 << 14)  # msgids repeat across pages
 def _parse(text: str) -> _Parsed:
     return _Parsed(text)
 
