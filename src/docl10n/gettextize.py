@@ -578,8 +578,9 @@ def _import(config: Config, locale: str, from_dir: Path, overwrite: bool, dry_ru
         exact = sum(1 for k in wanted if k in found and not found[k].fuzzy)
         fuzzy = sum(1 for k in wanted if k in found and found[k].fuzzy)
         written = False
-        if not dry_run and (po is None or catalog.render(filled) != catalog.render(po)):
-            written = atomic_write(po_path, catalog.render(filled).encode("utf-8"))
+        text = catalog.render(filled) if not dry_run else ""
+        if not dry_run and (po is None or text != catalog.render(po)):  # same entries: leave the file as it is
+            written = atomic_write(po_path, text.encode("utf-8"))
         pages.append(
             PageImport(
                 ref, other.name, how, len(wanted), exact, fuzzy, len(wanted) - exact - fuzzy, outcome.kept, written
