@@ -8,7 +8,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from docl10n.checks import (
@@ -380,15 +380,20 @@ def test_reference_label_may_wrap_across_lines_in_the_translation():
     assert not errors(msgid, "先阅读[安装指南][install\nguide]。", CheckOptions(locale="zh_CN"))
 
 
-# Without [ < & * _ (shortcodes aside) the token walk is skipped: it must find nothing there.
+# Without [ < & * _ outside code spans, nor any [ (shortcodes aside), the token walk is
+# skipped: it must find nothing there.
 # Mostly plain pieces, and a few of the markup ones, so both paths are taken.
 PLAIN_PIECES = st.sampled_from(list("`]>\\|#-=~+.:/!()\"' \n\r\t1aZ使用ド{}%") + [
     "```", "{{< ref x >}}", "{{% param y %}}", "{{<", "{#id}", "    ", "1. ", "> ", "javascript:",
-    "_", "*", "&lt;script&gt;", "[x]", "](", "<b>"])
+    "_", "*", "&lt;script&gt;", "[x]", "](", "<b>", "`a_b`", "`<b>`", "`*`", "`[x]`", "\\`", "`&amp;`", "``"])
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(MARKDOWNISH, st.lists(PLAIN_PIECES, max_size=40).map("".join)))
+@example("*a `b`")
+@example("`b`_a")
+@example("`a` `b`&lt;script&gt;")
+@example("`<b>` `[x]`")
 def test_markup_short_cut_finds_what_the_token_walk_finds(text):
     parsed = _Parsed(text)
     assert (parsed.dests, parsed.tags, parsed.unsafe, parsed.stray, parsed.labels) == parsed._walk[:5]

@@ -289,6 +289,25 @@ def _blocks(text: str) -> tuple[tuple[int, str, str], ...]:
     return tuple(out)
 
 
+def _may_have_markup(masked: str, spans: list[tuple[int, int, int]]) -> bool:
+    """False where the token walk would find no link, tag, entity, stray
+    emphasis or label, so it can be skipped.
+
+    Those need one of [ < & * _ outside code spans, and a label is looked
+    for in code too, so any [ counts.
+    """
+    if not _MARKUP_CHARS.search(masked):
+        return False
+    if not spans or "[" in masked:
+        return True
+    pos = 0
+    for a, b, _ in spans:
+        if _MARKUP_CHARS.search(masked, pos, a):
+            return True
+        pos = b
+    return _MARKUP_CHARS.search(masked, pos) is not None
+
+
 class _lazy:
     """A field worked out on first read and then stored on the instance.
 
@@ -348,8 +367,7 @@ class _Parsed:
         d["code"] = tuple(unmask(_norm_code(masked[a + n:b - n])) for a, b, n in spans) if spans else ()
         d["open_ticks"] = tuple((r, unmask(c)) for r, c in unclosed) if unclosed else ()
         d["shortcodes"] = tuple(map(_norm_shortcode, raw))
-        # Without [ < & * _ there is no link, tag, entity or emphasis run: skip the tokens.
-        markup = self._walk if _MARKUP_CHARS.search(masked) else _NO_MARKUP
+        markup = self._walk if _may_have_markup(masked, spans) else _NO_MARKUP
         d["dests"], d["tags"], d["unsafe"], d["stray"], d["labels"] = markup[:5]
         found = _HEADING_ID.search(text) if "{" in text else None
         d["heading_id"] = found.group(0).strip() if found else None
