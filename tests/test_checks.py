@@ -8,7 +8,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from docl10n.checks import (
@@ -470,7 +470,8 @@ URLISH = st.lists(st.sampled_from(["http://", "https://x.y", "www.", "WWW.", "ma
 
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(URLISH, MARKDOWNISH))
-def test_prose_short_cut_replaces_every_url(text):
+def test_prose_short_cuts_give_the_token_walk_with_urls_replaced(text):
+    assume("\0" not in text)  # markdown-it shows NUL as U+FFFD; plain text keeps it
     parsed = _Parsed(text)
     assert parsed.prose == _URL.sub("\x03", parsed._walk.visible)
 

@@ -96,6 +96,7 @@ _UNSAFE_TAG = re.compile(r"<\s*(/?)\s*(script|iframe|object|embed|style)\b", re.
 _TAG_LIKE = re.compile(r"<[A-Za-z][^<>]*")
 _EVENT = re.compile(r"""[\s"'/](on[a-z]+)\s*=""", re.IGNORECASE)
 _UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.|mailto:)\S+")
 _HEADING_ID = re.compile(r"\{\s*#[^\s{}]+[^{}]*\}[ \t]*$")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -224,8 +225,10 @@ def _stray_runs(content: str, before: str, after: str) -> Iterable[tuple[str, st
 
 
 def _unsafe_url(url: str) -> str | None:
-    u = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(url)).lower()
-    return next((f"{s} URL" for s in _UNSAFE_SCHEMES if u.startswith(s)), None)
+    u = _CONTROL.sub("", html.unescape(url)).lower()
+    if not u.startswith(_UNSAFE_SCHEMES):
+        return None
+    return next(f"{s} URL" for s in _UNSAFE_SCHEMES if u.startswith(s))
 
 
 def _unsafe_tags(text: str) -> list[str]:
@@ -257,18 +260,6 @@ def _inline_tokens(src: str) -> list[Token]:
     return _MD.inline.parse(src, _MD, {}, [])
 
 
-def _tokens(masked: str, spans: list[tuple[int, int, int]]) -> list[Token]:
-    """Inline tokens; plain text with at most code spans skips markdown-it."""
-    if _NEEDS_PARSER.search(masked):
-        return _inline_tokens(masked)
-    tokens, pos = [], 0
-    for a, b, n in spans:
-        tokens.append(Token("text", "", 0, content=masked[pos:a]))
-        tokens.append(Token("code_inline", "", 0, content=masked[a + n:b - n], markup="`" * n))
-        pos = b
-    return tokens + [Token("text", "", 0, content=masked[pos:])]
-
-
 def _first_of(rules: tuple[tuple[str, re.Pattern], ...]) -> re.Pattern:
     """One regex trying ``rules`` in their order (group i + 1 is rule i), so
     a line costs one match, not one per construct."""
@@ -294,18 +285,21 @@ def _may_have_markup(masked: str, spans: list[tuple[int, int, int]]) -> bool:
     emphasis or label, so it can be skipped.
 
     Those need one of [ < & * _ outside code spans, and a label is looked
-    for in code too, so any [ counts.
+    for in code too, so any [ counts. Up to the first such character the
+    code spans found here are markdown-it's: only a backslash escape could
+    come first and change them, and ``_code_spans`` counts those.
     """
     if not _MARKUP_CHARS.search(masked):
         return False
     if not spans or "[" in masked:
         return True
-    pos = 0
-    for a, b, _ in spans:
-        if _MARKUP_CHARS.search(masked, pos, a):
-            return True
-        pos = b
-    return _MARKUP_CHARS.search(masked, pos) is not None
+    return any(_MARKUP_CHARS.search(text) for text in _outside_code(masked, spans))
+
+
+def _outside_code(masked: str, spans: list[tuple[int, int, int]]) -> list[str]:
+    """The text before, between and after the code spans."""
+    edges = [0, *(x for a, b, _ in spans for x in (a, b)), len(masked)]
+    return [masked[a:b] for a, b in zip(edges[::2], edges[1::2])]
 
 
 class _lazy:
@@ -366,7 +360,7 @@ class _Parsed:
         unmask = self._unmask
         d["code"] = tuple(unmask(_norm_code(masked[a + n:b - n])) for a, b, n in spans) if spans else ()
         d["open_ticks"] = tuple((r, unmask(c)) for r, c in unclosed) if unclosed else ()
-        d["shortcodes"] = tuple(map(_norm_shortcode, raw))
+        d["shortcodes"] = tuple(map(_norm_shortcode, raw)) if raw else ()
         markup = self._walk if _may_have_markup(masked, spans) else _NO_MARKUP
         d["dests"], d["tags"], d["unsafe"], d["stray"], d["labels"] = markup[:5]
         found = _HEADING_ID.search(text) if "{" in text else None
@@ -392,7 +386,10 @@ class _Parsed:
     @_lazy
     def prose(self) -> str:
         """Visible text outside code, URLs and markup (only warnings read it)."""
-        visible = self._walk.visible
+        if _NEEDS_PARSER.search(self.masked):
+            visible = self._walk.visible
+        else:  # text and code spans only
+            visible = "\x03".join(_outside_code(self.masked, self.spans))
         has_url = "://" in visible or "www." in visible or "mailto:" in visible  # what _URL needs
         return _URL.sub("\x03", visible) if has_url else visible
 
@@ -413,14 +410,14 @@ class _Parsed:
     @_lazy
     def _walk(self) -> _Markup:
         """One pass over the inline tokens."""
-        masked, unmask, spans = self.masked, self._unmask, self.spans
+        masked, unmask = self.masked, self._unmask
         dests: list[tuple[str, str]] = []
         tags: list[str] = []
         unsafe: list[str] = []
         stray: list[tuple[str, str]] = []
         prose: list[str] = []
         syntax: list[str] = []  # text with markup reduced, for reference labels
-        tokens, autolink = _tokens(masked, spans), False
+        tokens, autolink = _inline_tokens(masked), False
         for i, tok in enumerate(tokens):
             kind = tok.type
             if kind == "text" and not autolink:
@@ -454,8 +451,8 @@ class _Parsed:
             unsafe += _unsafe_tags(visible)
             unsafe += [f"{e.lower()}= attribute" for tag in _TAG_LIKE.findall(visible)
                        for e in _EVENT.findall(tag)]
-        labels = (unmask(" ".join((m.group(2) or m.group(1)).split()).casefold())
-                  for m in _LABEL.finditer("".join(syntax)))
+        bracketed = _LABEL.finditer("".join(syntax)) if "[" in masked else ()
+        labels = (unmask(" ".join((m.group(2) or m.group(1)).split()).casefold()) for m in bracketed)
         return _Markup(tuple(dests), tuple(tags), tuple(unsafe),
                        tuple((r, unmask(c)) for r, c in stray), tuple(label for label in labels if label), visible)
 
@@ -694,18 +691,10 @@ def check_message(msgid: str, msgstr: str, options: CheckOptions = CheckOptions(
     if not msgstr:
         return []
     src, tr = _parse(msgid), _parse(msgstr)
-    found: list[Finding] = []
-    alike = None
-    for c in checks:
-        if c.func is None:
-            continue
-        if c.severity == "error":
-            if alike is None:
-                alike = _alike_for_errors(src, tr, options)
-            if alike:
-                continue
-        found += (Finding(c.name, c.severity, message) for message in c.func(src, tr, options))
-    return found
+    skip = "error" if _alike_for_errors(src, tr, options) else None
+    return [Finding(c.name, c.severity, message)
+            for c in checks if c.func is not None and c.severity != skip
+            for message in c.func(src, tr, options)]
 
 
 def errors(msgid: str, msgstr: str, options: CheckOptions = CheckOptions()) -> list[Finding]:
