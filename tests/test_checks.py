@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
+from markdown_it import helpers
 
 from docl10n.checks import (
     _CJK_LATIN,
@@ -23,6 +24,7 @@ from docl10n.checks import (
     Finding,
     _blocks,
     _inline_tokens,
+    _link_destination,
     _markdown_it,
     _parse,
     _Parsed,
@@ -480,3 +482,11 @@ def test_prose_short_cuts_give_the_token_walk_with_urls_replaced(text):
 @given(st.text(alphabet="aZ9é ,。中ドㄅ한\U00020000\u3400\uf900", max_size=12))
 def test_a_cjk_latin_boundary_needs_a_cjk_letter(text):
     assert _CJK_RUN.search(text) or not _CJK_LATIN.search(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab:/#?%&;<>()\\ \t\n\x00\x1f\x7f\"'", max_size=20), st.integers(0, 3))
+def test_link_destination_is_markdown_its(text, pos):
+    ours, theirs = _link_destination(text, pos, len(text)), helpers.parseLinkDestination(text, pos, len(text))
+    assert (ours.ok, ours.ok and ours.pos, ours.ok and ours.str) == (theirs.ok, theirs.ok and theirs.pos,
+                                                                      theirs.ok and theirs.str)

@@ -17,11 +17,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from babel.core import get_global, parse_locale
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+from markdown_it import MarkdownIt, helpers
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace, unescapeAll
 from markdown_it.token import Token
 
 
@@ -81,6 +82,21 @@ _MD = _markdown_it()
 # stopping only where an enabled rule can start (or at the "]" that ends a
 # link label) gives the same tokens in fewer steps.
 _MD.inline.terminator_re = re.compile(r"[\n!\\`*_\[\]<&]")
+_PLAIN_DESTINATION = re.compile(r"[^<\x00-\x20\x7f\\()][^\x00-\x20\x7f\\()]*")
+
+
+def _link_destination(src: str, pos: int, end: int) -> SimpleNamespace:
+    """markdown-it's parseLinkDestination: one regex finds the end of the
+    usual destination (no leading <, no parenthesis or backslash in it);
+    anything else goes to its loop over each character."""
+    m = _PLAIN_DESTINATION.match(src, pos, end)
+    if m is None or (m.end() < end and src[m.end()] in "(\\"):
+        return helpers.parseLinkDestination(src, pos, end)
+    return SimpleNamespace(ok=True, pos=m.end(), str=unescapeAll(m.group()))
+
+
+_MD.helpers = SimpleNamespace(parseLinkLabel=helpers.parseLinkLabel, parseLinkTitle=helpers.parseLinkTitle,
+                              parseLinkDestination=_link_destination)
 
 _PUA = 0xF0000  # shortcodes are masked as private-use characters before parsing
 _PLACEHOLDER = re.compile("[\U000f0000-\U000ffffd]")
