@@ -151,13 +151,13 @@ _NEXT_LINE = _ANY_LINE + (  # a paragraph's later lines: fewer things interrupt 
 )
 
 
-def _mask_shortcodes(text: str) -> tuple[str, list[str]]:
+def _mask_shortcodes(text: str) -> tuple[str, tuple[str, ...]]:
     """Shortcodes replaced by one private-use character each, so that
     ``[t]({{< ref "x" >}})`` parses as a link. Linear: once a closing
     ``>}}`` or ``%}}`` is not found, no later opening can close either."""
     start = text.find("{{")
     if start < 0:
-        return text, []
+        return text, ()
     parts, shortcodes, pos = [], [], 0
     closed = {"<": True, "%": True}
     while start >= 0:
@@ -171,7 +171,7 @@ def _mask_shortcodes(text: str) -> tuple[str, list[str]]:
         shortcodes.append(text[start:end + 3])
         pos = end + 3
         start = text.find("{{", pos)
-    return "".join(parts) + text[pos:], shortcodes
+    return "".join(parts) + text[pos:], tuple(shortcodes)
 
 
 def _code_spans(s: str) -> tuple[list[tuple[int, int, int]], list[tuple[str, str]]]:
@@ -372,12 +372,16 @@ class _Parsed:
         masked, raw = _mask_shortcodes(text)
         d["text"], d["masked"], d["raw_shortcodes"] = text, masked, raw
         spans, unclosed = _code_spans(masked) if "`" in masked else ((), ())
-        d["spans"] = spans
+        d["spans"] = tuple(spans)  # kept: a tuple of atoms is left alone by the cyclic GC, a list is not
         unmask = self._unmask
         d["code"] = tuple(unmask(_norm_code(masked[a + n:b - n])) for a, b, n in spans) if spans else ()
         d["open_ticks"] = tuple((r, unmask(c)) for r, c in unclosed) if unclosed else ()
         d["shortcodes"] = tuple(map(_norm_shortcode, raw)) if raw else ()
-        markup = self._walk if _may_have_markup(masked, spans) else _NO_MARKUP
+        if _may_have_markup(masked, spans):
+            markup = self._walk()
+            d["_visible"] = markup.visible
+        else:
+            markup = _NO_MARKUP
         d["dests"], d["tags"], d["unsafe"], d["stray"], d["labels"] = markup[:5]
         found = _HEADING_ID.search(text) if "{" in text else None
         d["heading_id"] = found.group(0).strip() if found else None
@@ -400,12 +404,16 @@ class _Parsed:
         return {_PUA + i: s for i, s in enumerate(self.raw_shortcodes[:0xFFFE])}
 
     @_lazy
+    def _visible(self) -> str:
+        """Text outside code and markup."""
+        if _NEEDS_PARSER.search(self.masked):
+            return self._walk().visible
+        return "\x03".join(_outside_code(self.masked, self.spans))  # text and code spans only
+
+    @_lazy
     def prose(self) -> str:
         """Visible text outside code, URLs and markup (only warnings read it)."""
-        if _NEEDS_PARSER.search(self.masked):
-            visible = self._walk.visible
-        else:  # text and code spans only
-            visible = "\x03".join(_outside_code(self.masked, self.spans))
+        visible = self._visible
         has_url = "://" in visible or "www." in visible or "mailto:" in visible  # what _URL needs
         return _URL.sub("\x03", visible) if has_url else visible
 
@@ -423,7 +431,6 @@ class _Parsed:
         """Unescaped |."""
         return len(re.findall(r"(?<!\\)(?:\\\\)*\|", self.text)) if "|" in self.text else 0
 
-    @_lazy
     def _walk(self) -> _Markup:
         """One pass over the inline tokens."""
         masked, unmask = self.masked, self._unmask
