@@ -490,3 +490,14 @@ def test_link_destination_is_markdown_its(text, pos):
     ours, theirs = _link_destination(text, pos, len(text)), helpers.parseLinkDestination(text, pos, len(text))
     assert (ours.ok, ours.ok and ours.pos, ours.ok and ours.str) == (theirs.ok, theirs.ok and theirs.pos,
                                                                       theirs.ok and theirs.str)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\n\r\x0b\x1c\x85\u00a0\u3000\u200ba使", max_size=6),
+       st.text(alphabet=" \t\n\r\x0b\x1c\x85\u00a0\u3000\u200ba使", max_size=6))
+def test_whitespace_warning_compares_what_strip_takes_off(msgid, msgstr):
+    def ends(s: str) -> tuple[str, str]:
+        return s[:len(s) - len(s.lstrip())], s[len(s.rstrip()):]
+    warned = {f.message.split()[0] for f in check_message(msgid, msgstr, ZH) if f.check == "whitespace"}
+    expected = {where for where, x, y in zip(("leading", "trailing"), ends(msgid), ends(msgstr)) if x != y}
+    assert warned == expected if msgstr else not warned

@@ -656,6 +656,8 @@ def _untranslated(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]
 @_check("whitespace", "warning", "leading and trailing whitespace as in the source")
 def _whitespace(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]:
     a, b = src.text, tr.text
+    if not (a[:1].isspace() or a[-1:].isspace() or b[:1].isspace() or b[-1:].isspace()):
+        return  # strip() takes off what isspace() calls whitespace: nothing here
     for where, x, y in (("leading", a[: len(a) - len(a.lstrip())], b[: len(b) - len(b.lstrip())]),
                         ("trailing", a[len(a.rstrip()):], b[len(b.rstrip()):])):
         if x != y:
