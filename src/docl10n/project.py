@@ -11,6 +11,7 @@ import os
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
@@ -166,24 +167,29 @@ def source_pages(config: Config) -> list[str]:
     if not base.is_dir():
         return []
     real = base.resolve()
-    pages = []
     cut = len(str(base)) + 1
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and _stays_in(os.path.join(dirpath, d), real))
-        for name in filenames:
-            full = os.path.join(dirpath, name)
-            if name.endswith(".md") and _stays_in(full, real) and os.path.isfile(full):
-                pages.append(full[cut:].replace(os.sep, "/"))
-    return sorted(pages)
+    return sorted(
+        e.path[cut:].replace(os.sep, "/")
+        for e in _files(str(base), ".md", skip_hidden=True)
+        if not e.is_symlink() or (Path(e.path).resolve().is_relative_to(real) and e.is_file())
+    )
 
 
-def _stays_in(path: str, real: Path) -> bool:
-    """True unless ``path`` is a link leading out of ``real``.
+def _files(base: str, suffix: str, skip_hidden: bool = False) -> Iterator[os.DirEntry]:
+    """Entries under ``base`` named ``*suffix`` that are files or links, not folders; links to folders are not entered.
 
-    The walk starts inside and does not follow links, so only a link can
-    lead out; resolving every path instead cost more than a no-op run.
+    One ``scandir`` per folder: the kind of each entry comes with the listing,
+    so a walk over a thousand pages makes no call per file.
     """
-    return not os.path.islink(path) or Path(path).resolve().is_relative_to(real)
+    todo = [base]
+    while todo:
+        with os.scandir(todo.pop()) as entries:
+            for e in entries:
+                if e.is_dir(follow_symlinks=False):
+                    if not (skip_hidden and e.name.startswith(".")):
+                        todo.append(e.path)
+                elif e.name.endswith(suffix) and e.is_file():
+                    yield e
 
 
 def template_pages(config: Config) -> list[str]:
@@ -191,14 +197,8 @@ def template_pages(config: Config) -> list[str]:
     base = config.templates_dir
     if not base.is_dir():
         return []
-    pages, cut = [], len(str(base)) + 1
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames.sort()
-        for name in filenames:
-            full = os.path.join(dirpath, name)
-            if name.endswith(".pot") and os.path.isfile(full):
-                pages.append(full[cut:-4].replace(os.sep, "/") + ".md")
-    return sorted(pages)
+    cut = len(str(base)) + 1
+    return sorted(e.path[cut:-4].replace(os.sep, "/") + ".md" for e in _files(str(base), ".pot"))
 
 
 def is_cjk(locale: str) -> bool:

@@ -54,10 +54,12 @@ def check_inside(paths: Iterable[Path], base: Path, what: str) -> None:
             folders[folder] = known
         return known
 
+    inside = real.rstrip(os.sep) + os.sep
     for path in paths:
         text = os.path.abspath(path)
-        where = os.path.realpath(text) if os.path.islink(text) else os.path.join(resolved(os.path.dirname(text)), path.name)
-        if os.path.commonpath([real, where]) != real or path.name == "..":
+        folder, name = os.path.split(text)
+        where = os.path.realpath(text) if os.path.islink(text) else os.path.join(resolved(folder), name)
+        if not (where == real or where.startswith(inside)) or path.name == "..":
             shown = path.relative_to(base) if path.is_relative_to(base) else path
             raise Docl10nError(
                 str(shown), 0, f"refused: {what} leads outside {base} (a symlink to {path.resolve()}?)"
