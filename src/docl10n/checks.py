@@ -483,7 +483,7 @@ class _Parsed:
 _NO_MARKUP = _Markup((), (), (), (), (), "")
 
 
-@lru_cache(maxsize=1 << 14)  # msgids repeat across pages
+@lru_cache(maxsize=1 << 15)  # msgids repeat across pages; about 30 MB when full
 def _parse(text: str) -> _Parsed:
     return _Parsed(text)
 
