@@ -50,6 +50,7 @@ bench: setup system-deps
 	@[ -x $(PEERS)/translate-toolkit/bin/python ] || { $(PYTHON) -m venv $(PEERS)/translate-toolkit && \
 	  $(PEERS)/translate-toolkit/bin/python -m pip install --quiet 'translate-toolkit[markdown]' polib; } \
 	  || echo "note: translate-toolkit not installed"
+	$(BIN)/python -m compileall -q src  # bytecode, as an installed package has it (PYTHONDONTWRITEBYTECODE may be set)
 	$(BIN)/python bench/bench.py
 
 clean:

@@ -47,10 +47,15 @@ class StageResult:
         return any(p.severity == "error" for p in self.problems)
 
 
-def _page_record(config: Config, rel: str, digest: str) -> Path:
+def _page_record(config: Config, rel: str, digest: str, salt: str | None = None) -> Path:
     """Where the units of page ``rel`` with bytes of ``digest`` are kept (``cache.page_record``)."""
-    key = cache.key(cache.salt("page", config.keys, config.attribution_markers), config.reference(rel), digest)
-    return config.root / cache.DIR / cache.PAGES / f"{key}.json"
+    salt = salt or _page_salt(config)
+    return config.root / cache.DIR / cache.PAGES / f"{cache.key(salt, config.reference(rel), digest)}.json"
+
+
+def _page_salt(config: Config) -> str:
+    """What every page record's key shares: the code and how pages are cut."""
+    return cache.salt("page", config.keys, config.attribution_markers)
 
 
 def read_page(config: Config, rel: str, source: bytes | None = None) -> Page:
@@ -248,7 +253,8 @@ def extract(
             written.append(_rel(config, config.template_path(rel)) + " (removed)")
     if keys != known:
         _save_cache(config, "extract", keys)
-    _forget_other_pages(config, {_page_record(config, rel, files.digest(config.source_dir / rel)).name for rel in pages})
+    salt = _page_salt(config)
+    _forget_other_pages(config, {_page_record(config, r, files.digest(config.source_dir / r), salt).name for r in pages})
     _save_cache(config, files.name, files.save())
     return StageResult(tuple(written), unchanged, tuple(problems), counts={"pages": len(pages)})
 

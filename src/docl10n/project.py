@@ -71,7 +71,11 @@ class Config:
 
     def reference(self, rel: str) -> str:
         """How ``#:`` comments and messages name a source page."""
-        return str(PurePosixPath(self.source) / rel)
+        return rel if self._source_name == "." else f"{self._source_name}/{rel}"
+
+    @cached_property
+    def _source_name(self) -> str:
+        return str(PurePosixPath(self.source))
 
     def output_dir(self, locale: str, out: Path | None = None) -> Path:
         return out if out is not None else self.root / self.build / locale
