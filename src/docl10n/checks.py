@@ -14,7 +14,7 @@ import html
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import SimpleNamespace
@@ -296,7 +296,7 @@ def _blocks(text: str) -> tuple[tuple[int, str, str], ...]:
     return tuple(out)
 
 
-def _may_have_markup(masked: str, spans: list[tuple[int, int, int]]) -> bool:
+def _may_have_markup(masked: str, spans: Sequence[tuple[int, int, int]]) -> bool:
     """False where the token walk would find no link, tag, entity, stray
     emphasis or label, so it can be skipped.
 
@@ -312,7 +312,7 @@ def _may_have_markup(masked: str, spans: list[tuple[int, int, int]]) -> bool:
     return any(_MARKUP_CHARS.search(text) for text in _outside_code(masked, spans))
 
 
-def _outside_code(masked: str, spans: list[tuple[int, int, int]]) -> list[str]:
+def _outside_code(masked: str, spans: Sequence[tuple[int, int, int]]) -> list[str]:
     """The text before, between and after the code spans."""
     edges = [0, *(x for a, b, _ in spans for x in (a, b)), len(masked)]
     return [masked[a:b] for a, b in zip(edges[::2], edges[1::2])]
@@ -356,6 +356,10 @@ class _Parsed:
     first use. Read-only from the outside; compare parts, not instances.
     """
 
+    text: str
+    masked: str  # shortcodes as private-use characters
+    raw_shortcodes: tuple[str, ...]
+    spans: tuple[tuple[int, int, int], ...]  # code spans in masked: (start, end, fence length)
     code: tuple[str, ...]  # code span contents, CommonMark-normalised
     open_ticks: tuple[tuple[str, str], ...]  # (backtick run, context) never closed
     shortcodes: tuple[str, ...]
