@@ -115,7 +115,25 @@ def page_record(page: Page) -> bytes:
         [u.msgid, u.kind, u.line, u.span.start, u.span.end, u.msgctxt, u.prefix, u.inline, list(u.key)] for u in page.units
     ]
     head = [fm.syntax, fm.span.start, fm.span.end, fm.body.start, fm.body.end] if fm else None
-    return dump({"units": units, "front_matter": head, "structure": [list(s) for s in page.structure]})
+    record = {"units": units, "front_matter": head, "structure": [list(s) for s in page.structure]}
+    return json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def write_record(path: Path, data: bytes) -> None:
+    """Write a page record in place, not through a temporary file.
+
+    A record is one JSON object, so one cut short by a killed run never
+    reads back (``page_from_record`` refuses it and the page is cut again);
+    two runs writing the same record write the same bytes. A record that
+    cannot be written only costs time; a link in its place is not followed.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+    except OSError:
+        pass
 
 
 def page_from_record(text: str, path: str, data: bytes) -> Page:

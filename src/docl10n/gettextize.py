@@ -27,7 +27,7 @@ from difflib import SequenceMatcher
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
 
-from . import catalog, safety
+from . import cache, catalog, safety
 from .model import Docl10nError, Page, Problem, Unit
 from .pipeline import read_catalog, read_page
 from .project import Config, atomic_write, page_url, source_pages
@@ -531,6 +531,8 @@ def import_translations(
         raise Docl10nError(str(from_dir), 0, "not a folder of translated pages")
     safety.check_locale(locale)
     safety.check_inside([config.locales_dir / locale], config.locales_dir, "the locale folder")
+    store = config.root / cache.DIR
+    safety.check_inside([store, store / cache.PAGES], config.root, "a project folder")  # read_page keeps records there
     with nullcontext() if dry_run else safety.exclusive(config, f"locale-{locale}"):
         return _import(config, locale, from_dir, overwrite, dry_run)
 

@@ -79,10 +79,7 @@ def read_page(config: Config, rel: str, source: bytes | None = None) -> Page:
         except ValueError:
             pass  # not ours, or from a run killed half way: parse again
     page = parse_page(text, ref, keys=config.keys, attribution=config.attribution_markers)
-    try:
-        atomic_write(record, cache.page_record(page), durable=False)
-    except OSError:
-        pass  # a record that cannot be written only costs time
+    cache.write_record(record, cache.page_record(page))
     return page
 
 
