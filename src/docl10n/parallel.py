@@ -8,17 +8,22 @@ once rather than with every page.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 
 Progress = Callable[[int], None] | None
 SERIAL_BELOW = 8  # fewer items than this: worker processes cost more than they save
 _SHARED: dict[str, object] = {}  # large read-only data, sent once to each worker
+# Stage work makes many short-lived objects (tokens, entries) and few cycles:
+# collecting the youngest generation every 700 allocations cost ~10 % of a build.
+YOUNG_THRESHOLD = 50_000
 
 
 def _share(shared: dict[str, object]) -> None:
     _SHARED.clear()
     _SHARED.update(shared)
+    gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def run(
@@ -43,6 +48,7 @@ def run(
                 progress(1)
     n = max(1, jobs or os.cpu_count() or 1)
     if n == 1 or len(todo) < SERIAL_BELOW:
+        threshold = gc.get_threshold()
         _share(shared or {})
         try:
             for i in todo:
@@ -52,6 +58,7 @@ def run(
             return results
         finally:
             _SHARED.clear()
+            gc.set_threshold(*threshold)
     from concurrent.futures import ProcessPoolExecutor  # not loaded when nothing needs workers
 
     with ProcessPoolExecutor(min(n, len(todo)), initializer=_share, initargs=(shared or {},)) as pool:
