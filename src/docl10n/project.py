@@ -8,7 +8,6 @@ so an interrupted run leaves the old file or the new one, never half.
 from __future__ import annotations
 
 import os
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from collections.abc import Iterator
@@ -67,7 +66,13 @@ class Config:
         return self.templates_dir / _with_suffix(rel, ".pot")
 
     def catalog_path(self, locale: str, rel: str) -> Path:
-        return self.locales_dir / locale / _with_suffix(rel, ".po")
+        return self._locale_dir(locale) / _with_suffix(rel, ".po")
+
+    def _locale_dir(self, locale: str) -> Path:
+        known = self.__dict__.setdefault("_locale_dirs", {})  # one Path per locale, not per page
+        if locale not in known:
+            known[locale] = self.locales_dir / locale
+        return known[locale]
 
     def reference(self, rel: str) -> str:
         """How ``#:`` comments and messages name a source page."""
@@ -252,6 +257,8 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> bool:
     except OSError:
         mode = 0o666 & ~_UMASK
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # a run that writes nothing never loads it
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
