@@ -32,3 +32,17 @@ def test_probe_answers_without_calling_the_work():
     calls = []
     results = parallel.run(calls.append, [1, 2, 3], 2, None, probe=lambda x: x * 10)
     assert results == [10, 20, 30] and calls == []
+
+
+def test_the_config_sent_with_each_chunk_of_work_leaves_its_path_memo_behind(tmp_path):
+    import pickle
+
+    from docl10n import project
+
+    config = project.Config(root=tmp_path)
+    size = len(pickle.dumps(config))
+    paths = [config.catalog_path("de", f"s/p{i}.md") for i in range(500)]
+    assert config.catalog_path("de", "s/p7.md") is paths[7]  # asked again: the same Path
+    again = pickle.loads(pickle.dumps(config))
+    assert len(pickle.dumps(config)) == size and again == config
+    assert again.catalog_path("de", "s/p7.md") == paths[7] == tmp_path / "locales/de/s/p7.po"

@@ -68,7 +68,7 @@ def read_page(config: Config, rel: str, source: bytes | None = None) -> Page:
 
     ref = config.reference(rel)
     if source is None:
-        source = cache.read(config.source_dir / rel)
+        source = cache.read(config.source_path(rel))
     if source is None:
         raise Docl10nError(ref, 0, "cannot read page")
     text = decode(source, ref)
@@ -182,7 +182,7 @@ def _save_cache(config: Config, name: str, entries: dict[str, object] | bytes | 
 def _extract_known(config: Config, salt: str, files: cache.Files, item: tuple[str, object]) -> tuple | None:
     """The page's result when the cache answers for it (source and template as last left), else None."""
     rel, known = item
-    now = cache.key(salt, files.digest(config.source_dir / rel), files.digest(config.template_path(rel)))
+    now = cache.key(salt, files.digest(config.source_path(rel)), files.digest(config.template_path(rel)))
     return (rel, "unchanged", None, now) if known == now else None
 
 
@@ -190,7 +190,7 @@ def _extract_page(config: Config, salt: str, item: tuple[str, object]) -> tuple[
     """One page's template: (rel, "written" | "unchanged" | "failed", problem, cache key)."""
     rel, known = item
     pot_path = config.template_path(rel)
-    source, old = cache.read(config.source_dir / rel), cache.read(pot_path)
+    source, old = cache.read(config.source_path(rel)), cache.read(pot_path)
     now = cache.key(salt, cache.digest(source), cache.digest(old))
     if known == now:
         return rel, "unchanged", None, now
@@ -245,13 +245,13 @@ def extract(
             unchanged += 1
     keep = set(pages)
     for rel in template_pages(config):
-        if rel not in keep and not (config.source_dir / rel).exists():  # its page is gone
+        if rel not in keep and not (config.source_path(rel)).exists():  # its page is gone
             config.template_path(rel).unlink()
             written.append(_rel(config, config.template_path(rel)) + " (removed)")
     if keys != known:
         _save_cache(config, "extract", keys)
     salt = _page_salt(config)
-    _forget_other_pages(config, {_page_record(config, r, files.digest(config.source_dir / r), salt).name for r in pages})
+    _forget_other_pages(config, {_page_record(config, r, files.digest(config.source_path(r)), salt).name for r in pages})
     _save_cache(config, files.name, files.save())
     return StageResult(tuple(written), unchanged, tuple(problems), counts={"pages": len(pages)})
 
@@ -493,7 +493,7 @@ def _build_paths(config: Config, locale: str, settings: tuple, rel: str) -> tupl
     """What a localized page is made from, and where it goes: source, catalog, template, output."""
     out, _, _, layout, _ = settings
     return (
-        config.source_dir / rel,
+        config.source_path(rel),
         config.catalog_path(locale, rel),
         config.template_path(rel),
         config.output_path(locale, rel, layout, out),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
@@ -62,17 +62,26 @@ class Config:
     def templates_dir(self) -> Path:
         return self.locales_dir / "templates"
 
+    def source_path(self, rel: str) -> Path:
+        return self._memo("source", rel, lambda: self.source_dir / rel)
+
     def template_path(self, rel: str) -> Path:
-        return self.templates_dir / _with_suffix(rel, ".pot")
+        return self._memo("template", rel, lambda: self.templates_dir / _with_suffix(rel, ".pot"))
 
     def catalog_path(self, locale: str, rel: str) -> Path:
-        return self._locale_dir(locale) / _with_suffix(rel, ".po")
+        return self._memo(locale, rel, lambda: self.locales_dir / locale / _with_suffix(rel, ".po"))
 
-    def _locale_dir(self, locale: str) -> Path:
-        known = self.__dict__.setdefault("_locale_dirs", {})  # one Path per locale, not per page
-        if locale not in known:
-            known[locale] = self.locales_dir / locale
-        return known[locale]
+    def __getstate__(self) -> dict:
+        """What a worker process gets: the settings, not this run's memo of paths."""
+        return {k: v for k, v in self.__dict__.items() if k != "_paths"}
+
+    def _memo(self, kind: str, rel: str, make: Callable[[], Path]) -> Path:
+        """One Path per file and run: the path guard and the stage ask for each file's path more than once."""
+        known = self.__dict__.setdefault("_paths", {})  # not a field: equality and the config stay as loaded
+        path = known.get((kind, rel))
+        if path is None:
+            path = known[(kind, rel)] = make()
+        return path
 
     def reference(self, rel: str) -> str:
         """How ``#:`` comments and messages name a source page."""
