@@ -34,16 +34,16 @@ def test_probe_answers_without_calling_the_work():
     assert results == [10, 20, 30] and calls == []
 
 
-def test_the_config_sent_with_each_chunk_of_work_leaves_its_path_memo_behind(tmp_path):
-    import pickle
+def test_path_strings_name_the_same_files_as_paths(tmp_path):
+    from pathlib import PurePosixPath
 
     from docl10n import project
 
-    config = project.Config(root=tmp_path)
-    config.catalog_path("de", "first.md")  # the folders, built once, do travel: a few bytes
-    size = len(pickle.dumps(config))
-    paths = [config.catalog_path("de", f"s/p{i}.md") for i in range(500)]
-    assert config.catalog_path("de", "s/p7.md") is paths[7]  # asked again: the same Path
-    again = pickle.loads(pickle.dumps(config))
-    assert len(pickle.dumps(config)) == size and again == config
-    assert again.catalog_path("de", "s/p7.md") == paths[7] == tmp_path / "locales/de/s/p7.po"
+    for source in ("source", "./docs/", "."):
+        config = project.Config(root=tmp_path, source=source)
+        for rel in ("p.md", "a/b.c.md", "noext"):
+            assert config.source_path(rel) == config.source_dir / rel and str(config.source_path(rel)) == config.source_file(rel)
+            pot, po = PurePosixPath(rel).with_suffix(".pot"), PurePosixPath(rel).with_suffix(".po")
+            assert config.template_path(rel) == config.templates_dir / pot and str(config.template_path(rel)) == config.template_file(rel)
+            assert config.catalog_path("de", rel) == config.locales_dir / "de" / po
+            assert str(config.catalog_path("de", rel)) == config.catalog_file("de", rel)

@@ -83,7 +83,7 @@ class Files:
         self.seen: dict[str, list] = {}
         self.now = time.time_ns()
 
-    def digest(self, path: Path) -> str:
+    def digest(self, path: Path | str) -> str:
         """The digest of the file at ``path`` now; ``digest(None)`` when it cannot be read."""
         name = str(path)
         try:
@@ -153,10 +153,11 @@ def page_from_record(text: str, path: str, data: bytes) -> Page:
     return Page(path, text[1:] if bom else text, bom, units, fm, structure)
 
 
-def read(path: Path) -> bytes | None:
+def read(path: Path | str) -> bytes | None:
     """A file's bytes, or None when it cannot be read."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as f:
+            return f.read()
     except OSError:
         return None
 

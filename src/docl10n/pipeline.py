@@ -137,7 +137,7 @@ def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[l
     safety.check_inside([store, store / cache.PAGES, config.locales_dir, config.templates_dir], root, "a project folder")
     if stage == "extract":
         pages = source_pages(config)
-        safety.check_inside([config.template_path(rel) for rel in pages], root, "a template")
+        safety.check_inside([config.template_file(rel) for rel in pages], root, "a template")
         with safety.exclusive(config, "extract"):
             safety.sweep(config.templates_dir)
             safety.sweep(store, {"extract.json", "files-extract.json"}, recursive=False)
@@ -147,7 +147,7 @@ def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[l
     rels = template_pages(config) if stage in ("update", "stats") else source_pages(config)
     safety.check_inside([config.locales_dir / locale], config.locales_dir, "the locale folder")
     safety.check_inside(
-        [p for rel in rels for p in (config.catalog_path(locale, rel), config.template_path(rel))], root, "a catalog"
+        [p for rel in rels for p in (config.catalog_file(locale, rel), config.template_file(rel))], root, "a catalog"
     )
     if stage == "stats":
         yield rels
@@ -182,7 +182,7 @@ def _save_cache(config: Config, name: str, entries: dict[str, object] | bytes | 
 def _extract_known(config: Config, salt: str, files: cache.Files, item: tuple[str, object]) -> tuple | None:
     """The page's result when the cache answers for it (source and template as last left), else None."""
     rel, known = item
-    now = cache.key(salt, files.digest(config.source_path(rel)), files.digest(config.template_path(rel)))
+    now = cache.key(salt, files.digest(config.source_file(rel)), files.digest(config.template_file(rel)))
     return (rel, "unchanged", None, now) if known == now else None
 
 
@@ -251,7 +251,7 @@ def extract(
     if keys != known:
         _save_cache(config, "extract", keys)
     salt = _page_salt(config)
-    _forget_other_pages(config, {_page_record(config, r, files.digest(config.source_path(r)), salt).name for r in pages})
+    _forget_other_pages(config, {_page_record(config, r, files.digest(config.source_file(r)), salt).name for r in pages})
     _save_cache(config, files.name, files.save())
     return StageResult(tuple(written), unchanged, tuple(problems), counts={"pages": len(pages)})
 
@@ -346,10 +346,10 @@ def update(
     known = cache.load(config.root, f"update-{locale}")
     files = cache.Files(config.root, f"update-{locale}")
     keys: dict[str, object] = {}
-    po_digests = {rel: files.digest(config.catalog_path(locale, rel)) for rel in rels}
+    po_digests = {rel: files.digest(config.catalog_file(locale, rel)) for rel in rels}
     stale = []
     for rel in rels:
-        now = cache.key(salt, files.digest(config.template_path(rel)), po_digests[rel])
+        now = cache.key(salt, files.digest(config.template_file(rel)), po_digests[rel])
         if known.get(rel) == now:
             keys[rel] = now
             unchanged += 1
@@ -503,7 +503,9 @@ def _build_paths(config: Config, locale: str, settings: tuple, rel: str) -> tupl
 def _build_known(config: Config, locale: str, settings: tuple, salt: str, files: cache.Files, item: tuple) -> tuple | None:
     """The page's result when the cache answers for it (inputs and output as last left), else None."""
     rel, known = item
-    now = cache.key(salt, *map(files.digest, _build_paths(config, locale, settings, rel)))
+    out, _, _, layout, _ = settings
+    inputs = (config.source_file(rel), config.catalog_file(locale, rel), config.template_file(rel))
+    now = cache.key(salt, *map(files.digest, inputs), files.digest(config.output_path(locale, rel, layout, out)))
     if isinstance(known, list) and len(known) == 4 and known[0] == now:
         return rel, "unchanged", known, tuple(Problem(*p) for p in known[3])
     return None
@@ -548,10 +550,10 @@ def _build_page(config: Config, locale: str, settings: tuple, salt: str, item: t
 def _stats_known(config: Config, locale: str, salt: str, files: cache.Files, item: tuple[str, object]) -> tuple | None:
     """The page's coverage when the cache answers for it (its catalog, or its template, as last read), else None."""
     rel, known = item
-    po_path = config.catalog_path(locale, rel)
+    po_path = config.catalog_file(locale, rel)
     found = files.digest(po_path)
-    path = po_path if found != cache.NO_FILE else config.template_path(rel)
-    now = cache.key(salt, str(path), found if path == po_path else files.digest(path))
+    path = po_path if found != cache.NO_FILE else config.template_file(rel)
+    now = cache.key(salt, path, found if path == po_path else files.digest(path))
     if isinstance(known, list) and len(known) == 2 and known[0] == now:
         return rel, Coverage(rel, *known[1]), None, known
     return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
@@ -63,25 +63,29 @@ class Config:
         return self.locales_dir / "templates"
 
     def source_path(self, rel: str) -> Path:
-        return self._memo("source", rel, lambda: self.source_dir / rel)
+        return Path(self.source_file(rel))
 
     def template_path(self, rel: str) -> Path:
-        return self._memo("template", rel, lambda: self.templates_dir / _with_suffix(rel, ".pot"))
+        return Path(self.template_file(rel))
 
     def catalog_path(self, locale: str, rel: str) -> Path:
-        return self._memo(locale, rel, lambda: self.locales_dir / locale / _with_suffix(rel, ".po"))
+        return Path(self.catalog_file(locale, rel))
 
-    def __getstate__(self) -> dict:
-        """What a worker process gets: the settings, not this run's memo of paths."""
-        return {k: v for k, v in self.__dict__.items() if k != "_paths"}
+    # The same paths as strings: the path guard and the cache look at every
+    # file of a run, and building a Path for each was a third of a no-op run.
 
-    def _memo(self, kind: str, rel: str, make: Callable[[], Path]) -> Path:
-        """One Path per file and run: the path guard and the stage ask for each file's path more than once."""
-        known = self.__dict__.setdefault("_paths", {})  # not a field: equality and the config stay as loaded
-        path = known.get((kind, rel))
-        if path is None:
-            path = known[(kind, rel)] = make()
-        return path
+    def source_file(self, rel: str) -> str:
+        return f"{self._folders[0]}/{rel}"
+
+    def template_file(self, rel: str) -> str:
+        return f"{self._folders[1]}/{_with_suffix(rel, '.pot')}"
+
+    def catalog_file(self, locale: str, rel: str) -> str:
+        return f"{self._folders[2]}/{locale}/{_with_suffix(rel, '.po')}"
+
+    @cached_property
+    def _folders(self) -> tuple[str, str, str]:
+        return tuple(str(d).rstrip("/") for d in (self.source_dir, self.templates_dir, self.locales_dir))  # type: ignore[return-value]
 
     def reference(self, rel: str) -> str:
         """How ``#:`` comments and messages name a source page."""

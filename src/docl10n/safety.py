@@ -32,7 +32,7 @@ def check_locale(locale: str) -> None:
         )
 
 
-def check_inside(paths: Iterable[Path], base: Path, what: str) -> None:
+def check_inside(paths: Iterable[Path | str], base: Path, what: str) -> None:
     """Refuse a path that leads outside ``base`` once symlinks are followed.
 
     Checked before anything is read or written, so a symlinked locale or
@@ -59,7 +59,8 @@ def check_inside(paths: Iterable[Path], base: Path, what: str) -> None:
         text = os.path.abspath(path)
         folder, name = os.path.split(text)
         where = os.path.realpath(text) if os.path.islink(text) else os.path.join(resolved(folder), name)
-        if not (where == real or where.startswith(inside)) or path.name == "..":
+        if not (where == real or where.startswith(inside)) or os.path.basename(path) == "..":
+            path = Path(path)
             shown = path.relative_to(base) if path.is_relative_to(base) else path
             raise Docl10nError(
                 str(shown), 0, f"refused: {what} leads outside {base} (a symlink to {path.resolve()}?)"
