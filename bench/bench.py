@@ -37,7 +37,7 @@ PEERS = HERE / ".venv-peers"
 LOCALE = "zh_CN"
 sys.path.insert(0, str(HERE))
 
-from bigsite import edit_paragraphs, make_site  # noqa: E402
+from bigsite import edit_paragraphs, make_site
 
 
 class TreeMemory:

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docl10n.capture import CaptureOptions, Captured, ingest_file, ingest_text, split_card
+from docl10n.capture import Captured, CaptureOptions, ingest_file, ingest_text, split_card
 from docl10n.model import Docl10nError
 
 CORPUS = Path(__file__).parents[2] / "shared" / "corpus"
@@ -123,7 +123,7 @@ def test_seed_body_matches_mirror(seed001, seed000):
 
 
 def test_seed_cards_split_like_mirror(seed001, seed000):
-    glued = re.findall(r"^### \[(.+)\]\((\S+)\)$", SEED_CAPTURE.read_text(encoding="utf-8"), re.M)
+    glued = re.findall(r"^### \[(.+)\]\((\S+)\)$", SEED_CAPTURE.read_text(encoding="utf-8"), re.MULTILINE)
     expected = mirror_cards(seed000)
     assert len(glued) == len(expected) == 14
     assert [split_card(text) for text, _ in glued] == expected

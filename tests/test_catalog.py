@@ -10,9 +10,9 @@ from pathlib import Path
 
 import polib
 import pytest
+from babel.messages.pofile import read_po
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from babel.messages.pofile import read_po
 
 from docl10n import catalog
 from docl10n.model import Docl10nError

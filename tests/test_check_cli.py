@@ -14,8 +14,8 @@ from pathlib import Path
 
 import polib
 import pytest
-
 from conftest import DOCKER_DOCS, start_project
+
 from docl10n import checks
 
 PAGE = """\
@@ -137,7 +137,7 @@ def test_all_locales_by_default_and_a_broken_catalog_is_located(page: Path, cli)
     broken.write_text(broken.read_text() + '\nmsgid "unterminated\nmsgstr ""\n')
     result = cli("check", ok=False)
     assert "[unsafe]" in result.stdout  # de is still checked
-    assert re.search(r"^locales/zh_CN/page\.po:\d+: ", result.stderr, re.M)
+    assert re.search(r"^locales/zh_CN/page\.po:\d+: ", result.stderr, re.MULTILINE)
     assert "Traceback" not in result.output
 
 
@@ -145,7 +145,7 @@ def test_build_keeps_broken_units_in_the_source_language(page: Path, cli):
     translate(page / "locales/zh_CN/page.po", TRANSLATIONS)
     result = cli("build", "-l", "zh_CN", "--no-attribution")
     built = (page / "build/zh_CN/page.md").read_text()
-    kept = re.findall(r"^source/page\.md:(\d+): unit kept in source language: \[([a-z-]+)\]", result.stderr, re.M)
+    kept = re.findall(r"^source/page\.md:(\d+): unit kept in source language: \[([a-z-]+)\]", result.stderr, re.MULTILINE)
     assert {(int(line), check) for line, check in kept} >= {
         (7, "inline-code"), (9, "links"), (11, "block-syntax"), (13, "unsafe")}
     for source_text in ("Run `docker run hello-world` to test.", "Read [the guide](https://docs.docker.com/guide/) first.",

@@ -11,8 +11,8 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import CORPUS, copy_tree
+
 from docl10n import cache
 from docl10n.catalog import Translation
 from docl10n.rebuild import splice

@@ -13,8 +13,8 @@ import os
 import random
 
 import pytest
-
 from conftest import CORPUS
+
 from docl10n import catalog
 from docl10n.catalog import Translation
 from docl10n.model import Docl10nError

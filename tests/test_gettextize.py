@@ -114,7 +114,7 @@ def test_chinese_paragraph_starting_with_latin_words_is_not_cut():
 
 def test_untranslated_english_gets_nothing_and_a_far_block_is_not_its_translation():
     src = "In Windows, run this command in Command Prompt.\n"
-    mirror = "   In Windows, run this command in Command Prompt.\n\n```console\n$ dir\n```\n\n​\t完全无关的段落。\n"
+    mirror = "   In Windows, run this command in Command Prompt.\n\n```console\n$ dir\n```\n\n\u200b\t完全无关的段落。\n"
     assert found(src, mirror) == {}
 
 
@@ -131,7 +131,7 @@ def test_changed_english_is_fuzzy_with_the_english_it_translated():
 
 def test_unrelated_english_is_not_matched():
     src = "Learn about the build cache and how to invalidate it.\n"
-    mirror = "Select the Run button to start your container.\n\n​\t选择运行按钮启动容器。\n"
+    mirror = "Select the Run button to start your container.\n\n\u200b\t选择运行按钮启动容器。\n"
     assert found(src, mirror) == {}
 
 
@@ -286,7 +286,7 @@ def test_import_needs_templates_and_says_so(project: Path, cli):
 
 def test_dry_run_writes_nothing_and_import_keeps_existing_translations(project: Path, cli):
     _page(project / "source/get-started/intro.md", "# Enter containers!\n\nHow do you manage potential conflicts?\n")
-    _page(project / "mirror/Intro.md", "# 容器来了！ Enter containers!\n\nHow do you manage potential conflicts?\n\n​\t如何管理潜在冲突？\n")
+    _page(project / "mirror/Intro.md", "# 容器来了！ Enter containers!\n\nHow do you manage potential conflicts?\n\n\u200b\t如何管理潜在冲突？\n")
     cli("extract")
     result = cli("import", "-l", "zh_CN", "--from", "mirror", "--dry-run")
     assert "2 units, 2 exact, 0 fuzzy, 0 not found" in result.output

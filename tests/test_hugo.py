@@ -18,14 +18,14 @@ from pathlib import Path, PurePosixPath
 
 import polib
 import pytest
-
 from conftest import DOCKER_DOCS, ROOT
+
 from docl10n import pipeline, project
 
 SITE = Path(__file__).parent / "hugo"
 HUGO = shutil.which("hugo")
 META = re.compile(r'<meta name="(\w+)" content="([^"]*)">')
-TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
 SELF_LINK = re.compile(r"\]\(#([^)\s]+)\)")
 PSEUDO = "中文 "  # two CJK characters, one word apart: passes the spacing checks, counts 2 on a CJK page
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import polib
 import pytest
 import yaml
+from conftest import DOCKER_DOCS, corpus_pages
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,8 +23,6 @@ from docl10n import frontmatter
 from docl10n.catalog import Translation
 from docl10n.rebuild import DEFAULT_ATTRIBUTION, Attribution, BuildOptions, anchorize, splice
 from docl10n.segment import block_signature, parse_page
-
-from conftest import DOCKER_DOCS, corpus_pages
 
 CASES = sorted((Path(__file__).parent / "cases" / "rebuild").glob("*/"))
 REGEN = os.environ.get("DOCL10N_REGEN") == "1"

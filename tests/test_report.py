@@ -63,7 +63,7 @@ def test_badge_is_svg_with_label_and_rounded_percent():
 def test_html_is_readable_without_scripts():
     page = report.to_html(rows(PAGES, "section"), TOTALS, "section", "Docs", {"zh_CN": [("guide/a.md", "2 fuzzy")]})
     assert page.count('<table class="sortable">') == 2 and "<script>" in page
-    text = re.sub(r"<script>.*?</script>", "", page, flags=re.S)
+    text = re.sub(r"<script>.*?</script>", "", page, flags=re.DOTALL)
     assert "zh_CN: 43.8%" in text and "de: 100.0%" in text and ">guide</td>" in text
     assert 'aria-label="zh_CN guide: 7 of 12 messages translated, 2 fuzzy"' in text
     assert "http" not in text.replace('xmlns="http', "")  # self-contained: nothing fetched

@@ -21,11 +21,10 @@ from pathlib import Path
 
 import polib
 import pytest
+from conftest import DOCKER_DOCS, start_project
 
 from docl10n import pipeline, project, safety
 from docl10n.model import Docl10nError
-
-from conftest import DOCKER_DOCS, start_project
 
 # A fixed hash seed: the fuzzy matcher breaks ties between equally good old
 # strings in set order, so without it two clean runs can differ (not a torn write).

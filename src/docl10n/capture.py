@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -116,7 +116,7 @@ def _zone(offset: str) -> timezone:
     if not m:
         raise ValueError(f"bad UTC offset {offset!r}; expected +HH:MM, -HH:MM or Z")
     if offset == "Z":
-        return timezone.utc
+        return UTC
     delta = timedelta(hours=int(m[2]), minutes=int(m[3]))
     return timezone(-delta if m[1] == "-" else delta)
 

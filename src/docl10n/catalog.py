@@ -17,7 +17,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from difflib import SequenceMatcher
 from itertools import accumulate
 
@@ -57,8 +57,8 @@ def now() -> datetime:
     """The current time, or SOURCE_DATE_EPOCH for reproducible builds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc)
-    return datetime.now(timezone.utc).astimezone()
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).astimezone()
 
 
 def _po_date(moment: datetime) -> str:

@@ -61,7 +61,7 @@ def by_section(pages: Iterable[Coverage]) -> list[Coverage]:
 
 
 FIELDS = ("translated", "fuzzy", "untranslated", "obsolete", "words_total", "words_translated", "words_fuzzy")
-CREATION_DATE = re.compile(rb'^"POT-Creation-Date: ?([^"\\]*)(?:\\n)?"', re.M)
+CREATION_DATE = re.compile(rb'^"POT-Creation-Date: ?([^"\\]*)(?:\\n)?"', re.MULTILINE)
 
 
 def counts(c: Coverage) -> tuple[int, ...]:

@@ -352,13 +352,13 @@ def set_flag(text: str, fm: FrontMatter, name: str, eol: str) -> str:
         if fm.syntax == "yaml"
         else rf"^({re.escape(name)}[ \t]*=[ \t]*)([^\r\n#]*?)([ \t]*(?:#[^\r\n]*)?)$"
     )
-    m = re.search(pattern, body, re.M)
+    m = re.search(pattern, body, re.MULTILINE)
     if m:
         start, end = fm.body.start + m.start(2), fm.body.start + m.end(2)
         return text[:start] + "true" + text[end:]
     line = f"{name}: true" if fm.syntax == "yaml" else f"{name} = true"
     at = fm.body.end
-    if fm.syntax == "toml" and (t := re.search(r"^[ \t]*\[", body, re.M)):
+    if fm.syntax == "toml" and (t := re.search(r"^[ \t]*\[", body, re.MULTILINE)):
         at = fm.body.start + t.start()
     if at > 0 and text[at - 1] not in "\r\n":
         line = eol + line

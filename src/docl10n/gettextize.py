@@ -42,14 +42,14 @@ SPACE = re.compile(r"\s+")
 LEAD = re.compile(r"^[\s\u200b\ufeff]+|[\s\u200b\ufeff]+$")
 DASH_END = re.compile(r"\s+[-–—:：|]\s*$")
 DASH_START = re.compile(r"^\s*[-–—:：|]\s+")
-CODE = re.compile(r"(`+)(.+?)\1", re.S)
-SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.S)
-DEST = re.compile(r"\]\(\s*(<[^>]*>|[^)\s]*)[^)]*\)|^\[[^\]]+\]:\s*(\S+)", re.M)
+CODE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.DOTALL)
+DEST = re.compile(r"\]\(\s*(<[^>]*>|[^)\s]*)[^)]*\)|^\[[^\]]+\]:\s*(\S+)", re.MULTILINE)
 URL = re.compile(r"<?https?://[^\s)>]+>?")
 ATTRIBUTION_URL = re.compile(
-    r"^>\s*原文\s*[:：]\s*(?:\[[^\]]*\]\(\s*<?([^)\s>]*)>?[^)]*\)|<?(https?://[^\s>]+))", re.M
+    r"^>\s*原文\s*[:：]\s*(?:\[[^\]]*\]\(\s*<?([^)\s>]*)>?[^)]*\)|<?(https?://[^\s>]+))", re.MULTILINE
 )
-H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
+H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 ADJACENT = re.compile(r"^[\s>*+\-\d.)\u200b]*$")
 NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -132,7 +132,7 @@ def balanced(text: str) -> bool:
     )
 
 
-WRAP = re.compile(r"^(\*\*|__|\*|_)(?!\s)(.+?)(?<!\s)\1$", re.S)
+WRAP = re.compile(r"^(\*\*|__|\*|_)(?!\s)(.+?)(?<!\s)\1$", re.DOTALL)
 
 
 def split_block(text: str) -> tuple[str, str, str, tuple[tuple[str, str], ...]]:
@@ -147,7 +147,7 @@ def split_block(text: str) -> tuple[str, str, str, tuple[tuple[str, str], ...]]:
         lang, en, zh, more = split_block(m.group(2))
         if lang == "mixed":
             d = m.group(1)
-            wrap = lambda s: f"{d}{s}{d}"  # noqa: E731
+            wrap = lambda s: f"{d}{s}{d}"
             return lang, wrap(en), wrap(zh), tuple((wrap(a), wrap(b)) for a, b in more)
     masked = _masked(text)
     han = [m.start() for m in HAN.finditer(masked)]
@@ -397,8 +397,7 @@ def _url_path(url: str) -> str:
 
 def _path_key(rel: str, strip: Iterable[str]) -> tuple[str, ...]:
     for prefix in ("content/", *strip):
-        if rel.startswith(prefix):
-            rel = rel[len(prefix) :]
+        rel = rel.removeprefix(prefix)
     parts = list(PurePosixPath(rel).with_suffix("").parts)
     return tuple(NOT_ALNUM.sub("", p.lower()) for p in parts)
 
@@ -413,7 +412,7 @@ def read_counterpart(path: Path, name: str, config: Config, rel: str, label: str
     m = ATTRIBUTION_URL.search(text)
     url = (m.group(1) or m.group(2) or "") if m else ""
     titles = []
-    fm_title = re.search(r"^title\s*[:=]\s*[\"']?(.*?)[\"']?\s*$", text[:2000], re.M)
+    fm_title = re.search(r"^title\s*[:=]\s*[\"']?(.*?)[\"']?\s*$", text[:2000], re.MULTILINE)
     heads = [fm_title.group(1)] if fm_title else []
     if h1 := H1.search(text):
         heads.append(h1.group(1))

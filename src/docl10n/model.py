@@ -117,7 +117,7 @@ class Coverage:
     words_total: int = 0
     words_translated: int = 0
     words_fuzzy: int = 0
-    children: tuple["Coverage", ...] = field(default=(), compare=False)
+    children: tuple[Coverage, ...] = field(default=(), compare=False)
 
     @property
     def total(self) -> int:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from itertools import accumulate
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import MD_TRIM_CHARS
@@ -24,7 +24,7 @@ from .model import ATTRIBUTION_MARKERS, Docl10nError, Keys, Page, Span, Unit
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 LETTER = re.compile(r"[^\W\d_]")
-SHORTCODE_ONLY = re.compile(r"^\s*(\{\{[<%].*?[%>]\}\}\s*)+$", re.S)
+SHORTCODE_ONLY = re.compile(r"^\s*(\{\{[<%].*?[%>]\}\}\s*)+$", re.DOTALL)
 ADMONITION = re.compile(r"\[![A-Za-z]+\][ \t]*")
 TASK = re.compile(r"\[[ xX]\][ \t]+")  # a task list item's box stays out of the msgid
 DEFINITION = re.compile(r":[ \t]")  # a definition list line (goldmark): its break must stay
@@ -37,9 +37,9 @@ RAW_SHORTCODES = (
 RAW_BLOCK = re.compile(
     r"\{\{([<%])-?\s*(" + "|".join(map(re.escape, RAW_SHORTCODES)) + r"|[\w-]+(?=[^{}]*\b(?:code)?lang=))(?=[\s%>/])"
     r"[^{}]*?[%>]\}\}.*?\{\{[<%]-?\s*/\s*\2\s*-?[%>]\}\}",
-    re.S,
+    re.DOTALL,
 )
-DISPLAY_MATH = re.compile(r"\$\$.*\$\$|\\\[.*\\\]", re.S)  # a paragraph that is only display math
+DISPLAY_MATH = re.compile(r"\$\$.*\$\$|\\\[.*\\\]", re.DOTALL)  # a paragraph that is only display math
 BLOCK_ATTRIBUTES = re.compile(r"\{[.#][^{}]*\}")  # goldmark's `{.class}` line after a block: not text
 HEADING_ATTRIBUTES = re.compile(r"[ \t]+\{[#.][^{}]*\}$")  # Hugo's `## Title {#id}`: not text
 DEFAULT_ATTRIBUTION = ATTRIBUTION_MARKERS
@@ -96,7 +96,7 @@ class _Lines:
     orig_starts: tuple[int, ...]
 
     @classmethod
-    def of(cls, text: str) -> "_Lines":
+    def of(cls, text: str) -> _Lines:
         if "\r" not in text:  # only \n: nothing was normalised
             starts = (0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1]))
             return cls(starts, starts)
