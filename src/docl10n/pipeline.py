@@ -141,7 +141,6 @@ def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[l
         with safety.exclusive(config, "extract"):
             safety.sweep(config.templates_dir)
             safety.sweep(store, {"extract.json", "files-extract.json"}, recursive=False)
-            safety.sweep(store / cache.PAGES)
             yield pages
         return
     rels = template_pages(config) if stage in ("update", "stats") else source_pages(config)
