@@ -244,7 +244,7 @@ def extract(
             unchanged += 1
     keep = set(pages)
     for rel in template_pages(config):
-        if rel not in keep and not (config.source_path(rel)).exists():  # its page is gone
+        if rel not in keep and not config.source_path(rel).exists():  # its page is gone
             config.template_path(rel).unlink()
             written.append(_rel(config, config.template_path(rel)) + " (removed)")
     if keys != known:
@@ -488,26 +488,28 @@ def build(
     return StageResult(tuple(written), unchanged, tuple(problems), counts={"translated": translated, "units": total})
 
 
-def _build_paths(config: Config, locale: str, settings: tuple, rel: str) -> tuple[Path, Path, Path, Path]:
+def _build_paths(config: Config, locale: str, settings: tuple, rel: str) -> tuple[str, str, str, Path]:
     """What a localized page is made from, and where it goes: source, catalog, template, output."""
     out, _, _, layout, _ = settings
     return (
-        config.source_path(rel),
-        config.catalog_path(locale, rel),
-        config.template_path(rel),
+        config.source_file(rel),
+        config.catalog_file(locale, rel),
+        config.template_file(rel),
         config.output_path(locale, rel, layout, out),
     )
+
+
+def _build_cached(rel: str, known: object, now: str) -> tuple | None:
+    """The page's result from its cache entry when the entry's key is ``now``, else None."""
+    if isinstance(known, list) and len(known) == 4 and known[0] == now:
+        return rel, "unchanged", known, tuple(Problem(*p) for p in known[3])
+    return None
 
 
 def _build_known(config: Config, locale: str, settings: tuple, salt: str, files: cache.Files, item: tuple) -> tuple | None:
     """The page's result when the cache answers for it (inputs and output as last left), else None."""
     rel, known = item
-    out, _, _, layout, _ = settings
-    inputs = (config.source_file(rel), config.catalog_file(locale, rel), config.template_file(rel))
-    now = cache.key(salt, *map(files.digest, inputs), files.digest(config.output_path(locale, rel, layout, out)))
-    if isinstance(known, list) and len(known) == 4 and known[0] == now:
-        return rel, "unchanged", known, tuple(Problem(*p) for p in known[3])
-    return None
+    return _build_cached(rel, known, cache.key(salt, *map(files.digest, _build_paths(config, locale, settings, rel))))
 
 
 def _build_page(config: Config, locale: str, settings: tuple, salt: str, item: tuple[str, object]) -> tuple:
@@ -520,15 +522,16 @@ def _build_page(config: Config, locale: str, settings: tuple, salt: str, item: t
     source_path, po_path, pot_path, dest = _build_paths(config, locale, settings, rel)
     source, po_data = cache.read(source_path), cache.read(po_path)
     inputs = (salt, cache.digest(source), cache.digest(po_data), cache.digest(cache.read(pot_path)))
-    if isinstance(known, list) and len(known) == 4 and known[0] == cache.key(*inputs, cache.digest(cache.read(dest))):
-        return rel, "unchanged", known, tuple(Problem(*p) for p in known[3])
+    if hit := _build_cached(rel, known, cache.key(*inputs, cache.digest(cache.read(dest)))):
+        return hit
     from . import catalog
     from .rebuild import BuildOptions, splice
     from .segment import decode
 
     try:
         page = read_page(config, rel, source)
-        po = catalog.parse(decode(po_data, _rel(config, po_path)), _rel(config, po_path)) if po_data is not None else None
+        po_name = _rel(config, Path(po_path))
+        po = catalog.parse(decode(po_data, po_name), po_name) if po_data is not None else None
         options = BuildOptions(
             include_fuzzy=include_fuzzy,
             cjk=is_cjk(locale),
