@@ -15,14 +15,15 @@ from pathlib import Path
 import polib
 import pytest
 import yaml
-from conftest import DOCKER_DOCS, corpus_pages
-from hypothesis import given, settings
+from conftest import CORPUS, DOCKER_DOCS, corpus_pages
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docl10n import frontmatter
+from docl10n import frontmatter, rebuild
 from docl10n.catalog import Translation
-from docl10n.rebuild import DEFAULT_ATTRIBUTION, Attribution, BuildOptions, anchorize, splice
+from docl10n.rebuild import DEFAULT_ATTRIBUTION, Attribution, BuildOptions, anchorize, inert, splice
 from docl10n.segment import block_signature, parse_page
+from test_properties import documents
 
 CASES = sorted((Path(__file__).parent / "cases" / "rebuild").glob("*/"))
 REGEN = os.environ.get("DOCL10N_REGEN") == "1"
@@ -233,3 +234,85 @@ def test_translated_setext_heading_keeps_the_english_anchor():
     page = parse_page("Big title\n=========\n\nText.\n", "source/p.md")
     built = splice(page, {(None, "Big title"): Translation("大标题", False)}, BuildOptions()).data.decode()
     assert built == "大标题 {#big-title}\n=========\n\nText.\n"
+
+
+# -- verifying without a second parse ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "msgstr",
+    ["容器", "Run the image", "`docker run` 启动", "**注意**：先登录", "[链接](https://x.y) 见此", "![图](a.png)",
+     "第一行\n第二行", "é accent", "``a`` code"],
+)
+def test_text_starting_every_line_with_a_letter_is_inert(msgstr):
+    assert inert(msgstr)
+
+
+@pytest.mark.parametrize(
+    "msgstr",
+    ["# 标题", "- 项", "* 项", "+ 项", "1. 步骤", "> 引用", "```", "~~~", "<div>", "    代码", " 前导空格", "\t制表",
+     "=== ", "--- ", "***", "**", "** 粗", "_x_", "a | b", "a\\", "[a]: /url", "\"标题\"", "'标题'", "(标题)",
+     "一\n\n二", "一\n# 二", "一\r二", "\u3000全角空格", "", "{{< x >}}", "`" * 3 + "sh"],
+)
+def test_text_that_could_open_or_split_a_block_is_not_inert(msgstr):
+    assert not inert(msgstr)
+
+
+INERT_LINE = st.tuples(
+    st.sampled_from(["a", "Z", "容", "é", "!", "[", "`", "``", "```", "**", "**b", "* ", "#", "1.", "-", ">", "(", '"',
+                     "'", " ", "\t", "<", "=", "|", "{", "\u3000", "]:", "\\", ""]),
+    st.text(alphabet="ab 容*_`#>-+=|[]():!<\\~1.\t\"'", max_size=10),
+).map("".join)
+MSGSTRS = st.lists(INERT_LINE, min_size=1, max_size=3).map("\n".join)
+
+
+def _only_inert(page, data) -> dict:
+    drawn = {(u.msgctxt, u.msgid): data.draw(MSGSTRS) for u in page.units}
+    return {k: Translation(v, False) for k, v in drawn.items() if v and inert(v) and "|" not in k[1]}
+
+
+def _structure_kept(page, lookup, monkeypatch):
+    """Splice with inert translations only: no second parse, and the structure a second parse would find."""
+    calls = []
+    monkeypatch.setattr(rebuild, "block_signature", lambda body: calls.append(body) or block_signature(body))
+    built = splice(page, lookup, BuildOptions(heading_ids=False))
+    assert calls == [] and not built.problems
+    out = built.data.decode("utf-8").removeprefix("\ufeff")
+    fm = frontmatter.split(out, page.path)
+    assert block_signature(out[fm.span.end if fm else 0 :]) == page.structure
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=documents(), data=st.data())
+def test_inert_translations_keep_the_structure_of_any_document(text, data, monkeypatch):
+    page = parse_page(text.removeprefix("\ufeff"), "p.md")
+    _structure_kept(page, _only_inert(page, data), monkeypatch)
+
+
+ALL_CORPUS = sorted(CORPUS.rglob("*.md")) if CORPUS.is_dir() else []
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.sampled_from(ALL_CORPUS or [None]), data=st.data())
+def test_inert_translations_keep_the_structure_of_real_pages(path, data, monkeypatch):
+    if path is None:
+        pytest.skip("corpus not present")
+    page = parse_page(path.read_text(encoding="utf-8"), str(path))
+    _structure_kept(page, _only_inert(page, data), monkeypatch)
+
+
+def test_one_translation_that_is_not_inert_is_verified_and_kept_out(monkeypatch):
+    page = parse_page("Intro text.\n\nSecond paragraph.\n", "p.md")
+    calls = []
+    monkeypatch.setattr(rebuild, "block_signature", lambda body: calls.append(body) or block_signature(body))
+    built = splice(page, lookup({"Intro text.": "介绍。", "Second paragraph.": "# 第二段"}), BuildOptions())
+    assert calls, "a translation starting with # is parsed again"
+    assert built.data.decode() == "介绍。\n\nSecond paragraph.\n"
+    assert [p.line for p in built.problems] == [3]
+
+
+def test_replacing_text_that_held_a_pipe_is_verified():
+    page = parse_page("docker \\|\n---\n", "p.md")  # the escaped pipe is what makes this line a table header
+    built = splice(page, lookup({"docker \\|": "容器"}), BuildOptions(heading_ids=False))
+    assert built.data.decode() == "docker \\|\n---\n"
+    assert [p.message for p in built.problems] == ["unit kept in source language: translation changes the page structure"]

@@ -169,6 +169,26 @@ def _body(page: Page, text: str) -> str:
     return text[page.front_matter.span.end :] if page.front_matter else text
 
 
+# A line of a translation that starts with one of these cannot open a block
+# (heading, list, quote, fence, rule, HTML, indented code, table row, link
+# definition or its title) nor end one (a blank line), whatever follows it.
+_INERT_START = re.compile(r"[A-Za-z!\[]|[^\x00-\x7f\s]|`(?!``)|\*\*(?=[A-Za-z]|[^\x00-\x7f\s])")
+
+
+def inert(msgstr: str) -> bool:
+    """True when splicing ``msgstr`` into a paragraph, heading or cell cannot change the block structure.
+
+    CommonMark settles blocks line by line, from how each line starts, before
+    any inline markup is read: text that starts every line with a letter (or
+    the like) and holds no pipe, no ``]:`` and no CR can only continue the
+    block it sits in. Such a page needs no second parse to be verified,
+    unless the text it replaces held a pipe: a table's header row may need it.
+    """
+    if "|" in msgstr or "\r" in msgstr or "]:" in msgstr or msgstr.endswith("\\"):
+        return False
+    return all(_INERT_START.match(line) for line in msgstr.split("\n"))
+
+
 def _contains(outer: tuple, inner: tuple) -> bool:
     """True when ``inner`` is a subsequence of ``outer`` (bilingual pages add blocks)."""
     it = iter(outer)
@@ -192,7 +212,7 @@ def _verify(
             if got != " ".join(wanted[unit].split()):
                 rejected.append(unit)
     body_edits = {u: r for u, r in edits.items() if not u.key}
-    if body_edits:
+    if body_edits and (bilingual or not all(inert(wanted[u]) and "|" not in u.msgid for u in body_edits)):
         source = page.structure or block_signature(_body(page, page.text))
 
         def ok(some: dict[Unit, str]) -> bool:
