@@ -18,12 +18,12 @@ import yaml
 from conftest import CORPUS, DOCKER_DOCS, corpus_pages
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_properties import documents
 
 from docl10n import frontmatter, rebuild
 from docl10n.catalog import Translation
 from docl10n.rebuild import DEFAULT_ATTRIBUTION, Attribution, BuildOptions, anchorize, inert, splice
 from docl10n.segment import block_signature, parse_page
-from test_properties import documents
 
 CASES = sorted((Path(__file__).parent / "cases" / "rebuild").glob("*/"))
 REGEN = os.environ.get("DOCL10N_REGEN") == "1"
