@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import polib
@@ -139,6 +140,30 @@ def test_a_file_whose_stat_is_unchanged_is_not_read_again(project: Path, cli, re
         reads["n"] = 0
         cli(*r, "-j", "1")
         assert reads["n"] == 0, r
+
+
+def test_a_first_run_reads_each_input_once_and_the_next_run_none(project: Path, cli, monkeypatch):
+    """With no cache entry there is nothing to hash before the work; the work's own reads are remembered."""
+    monkeypatch.setattr(cache, "RACY_NS", -(10**18))
+    _site(project)
+    seen: Counter[str] = Counter()
+    real_read, real_reads = cache.read, cache.Reads.read
+    monkeypatch.setattr(cache, "read", lambda p: seen.update([str(p)]) or real_read(p))
+    monkeypatch.setattr(cache.Reads, "read", lambda self, p: seen.update([str(p)]) or real_reads(self, p))
+    pot, po = (lambda rel: f"locales/templates/{rel[:-3]}.pot"), (lambda rel: f"locales/de/{rel[:-3]}.po")
+    inputs = {"extract": [f"source/{rel}" for rel in PAGES],
+              "build": [f(rel) for rel in PAGES for f in ((lambda r: f"source/{r}"), po, pot)],
+              "stats": [po(rel) for rel in PAGES]}
+    cli("extract", "-j", "1")
+    cli("update", "-l", "de", "-j", "1")
+    for stage in ("extract", "build", "stats"):
+        args = (stage,) if stage == "extract" else (stage, "-l", "de")
+        for name in (stage, f"{stage}-de", f"files-{stage}", f"files-{stage}-de"):  # as if never run
+            (project / ".docl10n-cache" / f"{name}.json").unlink(missing_ok=True)
+        for n in (1, 0):  # the first run reads what it works on; the next one has the stats it took
+            seen.clear()
+            cli(*args, "-j", "1")
+            assert [seen[path] for path in inputs[stage]] == [n] * len(inputs[stage]), (stage, seen)
 
 
 def test_an_edit_that_keeps_size_and_mtime_is_still_seen(project: Path, cli, reads):

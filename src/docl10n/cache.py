@@ -91,18 +91,54 @@ class Files:
         except OSError:
             return digest(None)
         stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-        known = self.known.get(name)
+        known = self.seen.get(name) or self.known.get(name)
         if known is not None and known[:4] == stamp:
             self.seen[name] = known
             return known[4]
         found = digest(read(path))
-        if self.now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
-            self.seen[name] = [*stamp, found]
+        if (entry := _entry(st, found, self.now)) is not None:
+            self.seen[name] = entry
         return found
+
+    def remember(self, stamps: dict[str, list]) -> None:
+        """Keep the stamps of files that stage work read (``Reads``), as if looked at here."""
+        self.seen.update(stamps)
 
     def save(self) -> bytes | None:
         """The bytes of the store to write, or None when it did not change."""
         return None if self.seen == self.known else dump(self.seen)
+
+
+def _entry(st: os.stat_result, found: str, now: int) -> list | None:
+    """What ``Files`` keeps of a file hashed to ``found``: None when it changed too recently to trust its stat."""
+    if now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
+        return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, found]
+    return None
+
+
+class Reads:
+    """The files one page's work read, with the stamps ``Files`` keeps.
+
+    A page with no cache entry is not hashed by the stage before its work
+    starts; the work reads its files anyway, and hands their stamps back, so
+    the next run still knows them by their stat.
+    """
+
+    def __init__(self) -> None:
+        self.stamps: dict[str, list] = {}
+        self.now = time.time_ns()
+
+    def read(self, path: str) -> bytes | None:
+        """The file's bytes (None when it cannot be read), its stamp kept."""
+        try:
+            with open(path, "rb") as f:
+                st = os.fstat(f.fileno())
+                data = f.read()
+        except OSError:
+            return None
+        if (entry := _entry(st, digest(data), self.now)) is not None:
+            self.stamps[path] = entry
+        return data
 
 
 PAGES = "pages"  # folder of page records under DIR

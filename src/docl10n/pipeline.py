@@ -181,18 +181,20 @@ def _save_cache(config: Config, name: str, entries: dict[str, object] | bytes | 
 def _extract_known(config: Config, salt: str, files: cache.Files, item: tuple[str, object]) -> tuple | None:
     """The page's result when the cache answers for it (source and template as last left), else None."""
     rel, known = item
+    if known is None:
+        return None  # nothing to compare with: the work reads the files
     now = cache.key(salt, files.digest(config.source_file(rel)), files.digest(config.template_file(rel)))
-    return (rel, "unchanged", None, now) if known == now else None
+    return (rel, "unchanged", None, now, {}) if known == now else None
 
 
-def _extract_page(config: Config, salt: str, item: tuple[str, object]) -> tuple[str, str, Problem | None, str | None]:
-    """One page's template: (rel, "written" | "unchanged" | "failed", problem, cache key)."""
+def _extract_page(config: Config, salt: str, item: tuple[str, object]) -> tuple:
+    """One page's template: (rel, "written" | "unchanged" | "failed", problem, cache key, stamps of files read)."""
     rel, known = item
-    pot_path = config.template_path(rel)
-    source, old = cache.read(config.source_path(rel)), cache.read(pot_path)
+    pot_path, reads = config.template_path(rel), cache.Reads()
+    source, old = reads.read(config.source_file(rel)), reads.read(config.template_file(rel))
     now = cache.key(salt, cache.digest(source), cache.digest(old))
     if known == now:
-        return rel, "unchanged", None, now
+        return rel, "unchanged", None, now, reads.stamps
     from . import catalog
     from .segment import decode
 
@@ -207,12 +209,13 @@ def _extract_page(config: Config, salt: str, item: tuple[str, object]) -> tuple[
                 previous = None  # a template is derived data: rewrite it
         pot = catalog.template(page.units, ref, config.project, previous)
     except Docl10nError as exc:
-        return rel, "failed", exc.problem, None
+        return rel, "failed", exc.problem, None, reads.stamps
     if pot is None:
-        return rel, "unchanged", None, now
+        return rel, "unchanged", None, now, reads.stamps
     data = catalog.render(pot).encode("utf-8")
     atomic_write(pot_path, data, durable=False)
-    return rel, "written", None, cache.key(salt, cache.digest(source), cache.digest(data))
+    reads.stamps.pop(config.template_file(rel), None)  # just replaced
+    return rel, "written", None, cache.key(salt, cache.digest(source), cache.digest(data)), reads.stamps
 
 
 @_safely("extract")
@@ -233,7 +236,8 @@ def extract(
     keys: dict[str, object] = {}
     work = partial(_extract_page, config, salt)
     probe = partial(_extract_known, config, salt, files)
-    for rel, status, problem, key in parallel.run(work, [(rel, known.get(rel)) for rel in pages], jobs, progress, probe=probe):
+    for rel, status, problem, key, stamps in parallel.run(work, [(rel, known.get(rel)) for rel in pages], jobs, progress, probe=probe):
+        files.remember(stamps)
         if key is not None:
             keys[rel] = key
         if problem is not None:
@@ -472,7 +476,8 @@ def build(
         _build_known, config, locale, settings, salt, files
     )
     items = [(rel, known.get(rel)) for rel in (source_pages(config) if listing is None else listing)]
-    for rel, status, entry, found in parallel.run(work, items, jobs, progress, probe=probe):
+    for rel, status, entry, found, stamps in parallel.run(work, items, jobs, progress, probe=probe):
+        files.remember(stamps)
         problems.extend(found)
         if entry is None:
             continue
@@ -499,30 +504,38 @@ def _build_paths(config: Config, locale: str, settings: tuple, rel: str) -> tupl
     )
 
 
-def _build_cached(rel: str, known: object, now: str) -> tuple | None:
+def _usable(known: object) -> bool:
+    """True when ``known`` has the shape of a build cache entry."""
+    return isinstance(known, list) and len(known) == 4
+
+
+def _build_cached(rel: str, known: object, now: str, stamps: dict | None = None) -> tuple | None:
     """The page's result from its cache entry when the entry's key is ``now``, else None."""
-    if isinstance(known, list) and len(known) == 4 and known[0] == now:
-        return rel, "unchanged", known, tuple(Problem(*p) for p in known[3])
+    if _usable(known) and known[0] == now:  # type: ignore[index]
+        return rel, "unchanged", known, tuple(Problem(*p) for p in known[3]), stamps or {}  # type: ignore[index]
     return None
 
 
 def _build_known(config: Config, locale: str, settings: tuple, salt: str, files: cache.Files, item: tuple) -> tuple | None:
     """The page's result when the cache answers for it (inputs and output as last left), else None."""
     rel, known = item
+    if not _usable(known):
+        return None  # nothing to compare with: the work reads the files
     return _build_cached(rel, known, cache.key(salt, *map(files.digest, _build_paths(config, locale, settings, rel))))
 
 
 def _build_page(config: Config, locale: str, settings: tuple, salt: str, item: tuple[str, object]) -> tuple:
-    """One localized page: (rel, "written" | "unchanged" | "failed", cache entry, problems).
+    """One localized page: (rel, "written" | "unchanged" | "failed", cache entry, problems, stamps of files read).
 
     The cache entry is [key, units translated, units, problems as lists].
     """
     rel, known = item
     _, include_fuzzy, attribution, _, mode = settings
     source_path, po_path, pot_path, dest = _build_paths(config, locale, settings, rel)
-    source, po_data = cache.read(source_path), cache.read(po_path)
-    inputs = (salt, cache.digest(source), cache.digest(po_data), cache.digest(cache.read(pot_path)))
-    if hit := _build_cached(rel, known, cache.key(*inputs, cache.digest(cache.read(dest)))):
+    reads = cache.Reads()
+    source, po_data = reads.read(source_path), reads.read(po_path)
+    inputs = (salt, cache.digest(source), cache.digest(po_data), cache.digest(reads.read(pot_path)))
+    if hit := _build_cached(rel, known, cache.key(*inputs, cache.digest(cache.read(dest))), reads.stamps):
         return hit
     from . import catalog
     from .rebuild import BuildOptions, splice
@@ -542,31 +555,34 @@ def _build_page(config: Config, locale: str, settings: tuple, salt: str, item: t
         )
         built = splice(page, catalog.translations(po) if po else {}, options, partial(refusals, locale))
     except Docl10nError as exc:
-        return rel, "failed", None, (exc.problem,)
+        return rel, "failed", None, (exc.problem,), reads.stamps
     status = "written" if atomic_write(dest, built.data, durable=False) else "unchanged"
     kept = [[p.path, p.line, p.message, p.check, p.severity] for p in built.problems]
     entry = [cache.key(*inputs, cache.digest(built.data)), built.translated, built.total, kept]
-    return rel, status, entry, built.problems
+    return rel, status, entry, built.problems, reads.stamps
 
 
 def _stats_known(config: Config, locale: str, salt: str, files: cache.Files, item: tuple[str, object]) -> tuple | None:
     """The page's coverage when the cache answers for it (its catalog, or its template, as last read), else None."""
     rel, known = item
+    if not (isinstance(known, list) and len(known) == 2):
+        return None  # nothing to compare with: the work reads the file
     po_path = config.catalog_file(locale, rel)
     found = files.digest(po_path)
     path = po_path if found != cache.NO_FILE else config.template_file(rel)
     now = cache.key(salt, path, found if path == po_path else files.digest(path))
-    if isinstance(known, list) and len(known) == 2 and known[0] == now:
-        return rel, Coverage(rel, *known[1]), None, known
+    if known[0] == now:
+        return rel, Coverage(rel, *known[1]), None, known, {}
     return None
 
 
 def _stats_page(config: Config, locale: str, salt: str, item: tuple[str, object]) -> tuple:
-    """One page's coverage: (rel, Coverage or None, problem, cache entry)."""
+    """One page's coverage: (rel, Coverage or None, problem, cache entry, stamps of files read)."""
     rel, known = item
     po_path = config.catalog_path(locale, rel)
     path = po_path if po_path.is_file() else config.template_path(rel)
-    data = cache.read(path)
+    reads = cache.Reads()
+    data = reads.read(str(path))
     now = cache.key(salt, str(path), cache.digest(data))
     from . import catalog, coverage
     from .segment import decode
@@ -576,8 +592,8 @@ def _stats_page(config: Config, locale: str, salt: str, item: tuple[str, object]
             raise Docl10nError(_rel(config, path), 0, "cannot read catalog")
         found = coverage.of_catalog(rel, catalog.parse(decode(data, _rel(config, path)), _rel(config, path)))
     except Docl10nError as exc:
-        return rel, None, exc.problem, None
-    return rel, found, None, [now, list(coverage.counts(found))]
+        return rel, None, exc.problem, None, reads.stamps
+    return rel, found, None, [now, list(coverage.counts(found))], reads.stamps
 
 
 @_safely("stats")
@@ -601,7 +617,8 @@ def stats(
     files = cache.Files(config.root, name)
     work, probe = partial(_stats_page, config, locale, salt), partial(_stats_known, config, locale, salt, files)
     items = [(r, known.get(r)) for r in (template_pages(config) if listing is None else listing)]
-    for rel, found, problem, entry in parallel.run(work, items, jobs, progress, probe=probe):
+    for rel, found, problem, entry, stamps in parallel.run(work, items, jobs, progress, probe=probe):
+        files.remember(stamps)
         if problem is not None:
             problems.append(problem)
             continue
