@@ -84,7 +84,7 @@ def _need_source(config: project.Config) -> None:
 
 
 def _need_templates(config: project.Config) -> None:
-    if not project.template_pages(config):
+    if not project.has_templates(config):
         raise click.ClickException(f"no templates under {config.locales}/templates/: run `docl10n extract` first")
 
 

@@ -47,10 +47,13 @@ class StageResult:
         return any(p.severity == "error" for p in self.problems)
 
 
-def _page_record(config: Config, rel: str, digest: str, salt: str | None = None) -> Path:
+def _page_record(config: Config, rel: str, digest: str) -> Path:
     """Where the units of page ``rel`` with bytes of ``digest`` are kept (``cache.page_record``)."""
-    salt = salt or _page_salt(config)
-    return config.root / cache.DIR / cache.PAGES / f"{cache.key(salt, config.reference(rel), digest)}.json"
+    return config.root / cache.DIR / cache.PAGES / _record_name(config, rel, digest, _page_salt(config))
+
+
+def _record_name(config: Config, rel: str, digest: str, salt: str) -> str:
+    return f"{cache.key(salt, config.reference(rel), digest)}.json"
 
 
 def _page_salt(config: Config) -> str:
@@ -158,13 +161,14 @@ def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[l
             safety.sweep(config.locales_dir / locale)
         else:
             out, layout = args.get("out"), args.get("layout") or config.layout
-            dests = [config.output_path(locale, rel, str(layout), out) for rel in rels]  # type: ignore[arg-type]
+            dests = [config.output_file(locale, rel, str(layout), out) for rel in rels]  # type: ignore[arg-type]
             safety.check_inside(dests, out if isinstance(out, Path) else root, "an output page")
-            by_folder: dict[Path, set[str]] = {}
+            by_folder: dict[str, set[str]] = {}
             for d in dests:
-                by_folder.setdefault(d.parent, set()).add(d.name)
+                folder, name = os.path.split(d)
+                by_folder.setdefault(folder, set()).add(name)
             for folder, names in by_folder.items():
-                safety.sweep(folder, names, recursive=False)
+                safety.sweep(Path(folder), names, recursive=False)
         yield rels
 
 
@@ -251,10 +255,10 @@ def extract(
         if rel not in keep and not config.source_path(rel).exists():  # its page is gone
             config.template_path(rel).unlink()
             written.append(_rel(config, config.template_path(rel)) + " (removed)")
-    if keys != known:
+    if keys != known:  # else every page is as the last run left it, records and all
         _save_cache(config, "extract", keys)
-    salt = _page_salt(config)
-    _forget_other_pages(config, {_page_record(config, r, files.digest(config.source_file(r)), salt).name for r in pages})
+        salt = _page_salt(config)
+        _forget_other_pages(config, {_record_name(config, r, files.digest(config.source_file(r)), salt) for r in pages})
     _save_cache(config, files.name, files.save())
     return StageResult(tuple(written), unchanged, tuple(problems), counts={"pages": len(pages)})
 
@@ -493,14 +497,14 @@ def build(
     return StageResult(tuple(written), unchanged, tuple(problems), counts={"translated": translated, "units": total})
 
 
-def _build_paths(config: Config, locale: str, settings: tuple, rel: str) -> tuple[str, str, str, Path]:
+def _build_paths(config: Config, locale: str, settings: tuple, rel: str) -> tuple[str, str, str, str]:
     """What a localized page is made from, and where it goes: source, catalog, template, output."""
     out, _, _, layout, _ = settings
     return (
         config.source_file(rel),
         config.catalog_file(locale, rel),
         config.template_file(rel),
-        config.output_path(locale, rel, layout, out),
+        config.output_file(locale, rel, layout, out),
     )
 
 
@@ -556,7 +560,7 @@ def _build_page(config: Config, locale: str, settings: tuple, salt: str, item: t
         built = splice(page, catalog.translations(po) if po else {}, options, partial(refusals, locale))
     except Docl10nError as exc:
         return rel, "failed", None, (exc.problem,), reads.stamps
-    status = "written" if atomic_write(dest, built.data, durable=False) else "unchanged"
+    status = "written" if atomic_write(Path(dest), built.data, durable=False) else "unchanged"
     kept = [[p.path, p.line, p.message, p.check, p.severity] for p in built.problems]
     entry = [cache.key(*inputs, cache.digest(built.data)), built.translated, built.total, kept]
     return rel, status, entry, built.problems, reads.stamps

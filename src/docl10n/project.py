@@ -84,8 +84,9 @@ class Config:
         return f"{self._folders[2]}/{locale}/{_with_suffix(rel, '.po')}"
 
     @cached_property
-    def _folders(self) -> tuple[str, str, str]:
-        return tuple(str(d).rstrip("/") for d in (self.source_dir, self.templates_dir, self.locales_dir))  # type: ignore[return-value]
+    def _folders(self) -> tuple[str, str, str, str]:
+        folders = (self.source_dir, self.templates_dir, self.locales_dir, self.root / self.build)
+        return tuple(str(d).rstrip("/") for d in folders)  # type: ignore[return-value]
 
     def reference(self, rel: str) -> str:
         """How ``#:`` comments and messages name a source page."""
@@ -109,15 +110,19 @@ class Config:
         ``build/content/LANG/PATH`` (Hugo's per-language content folder);
         ``hugo-suffix``: ``build/content/STEM.LANG.md`` (Hugo's translation by file name).
         """
+        return Path(self.output_file(locale, rel, layout, out))
+
+    def output_file(self, locale: str, rel: str, layout: str = "tree", out: Path | None = None) -> str:
+        """``output_path`` as a string (see ``source_file``)."""
+        site = str(out).rstrip("/") if out is not None else self._folders[3]
         if layout == "tree":
-            return self.output_dir(locale, out) / rel
-        site = out if out is not None else self.root / self.build
+            return f"{site}/{rel}" if out is not None else f"{site}/{locale}/{rel}"
         lang = self.language_code(locale)
         if layout == "hugo-dir":
-            return site / "content" / lang / rel
+            return f"{site}/content/{lang}/{rel}"
         if layout == "hugo-suffix":
             p = PurePosixPath(rel)
-            return site / "content" / p.with_name(f"{p.stem}.{lang}{p.suffix}")
+            return f"{site}/content/{p.with_name(f'{p.stem}.{lang}{p.suffix}')}"
         raise Docl10nError(CONFIG_NAME, 0, f"unknown layout {layout!r} (choose from {', '.join(LAYOUTS)})")
 
     def attribution_template(self, locale: str) -> str | None:
@@ -221,6 +226,12 @@ def template_pages(config: Config) -> list[str]:
         return []
     cut = len(str(base)) + 1
     return sorted(e.path[cut:-4].replace(os.sep, "/") + ".md" for e in _files(str(base), ".pot"))
+
+
+def has_templates(config: Config) -> bool:
+    """True when there is at least one template (stops at the first)."""
+    base = config.templates_dir
+    return base.is_dir() and next(_files(str(base), ".pot"), None) is not None
 
 
 def is_cjk(locale: str) -> bool:
