@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import types
 from collections import Counter
 from pathlib import Path
 
@@ -120,6 +121,7 @@ def test_build_reads_the_page_extract_cut_and_a_bad_record_is_cut_again(project:
 def reads(monkeypatch):
     """Count file reads by the cache, and trust a file's stat however recently it changed."""
     monkeypatch.setattr(cache, "RACY_NS", -(10**18))
+    monkeypatch.setattr(cache, "FINE_RACY_NS", -(10**18))
     calls = {"n": 0}
     real = cache.read
 
@@ -145,6 +147,7 @@ def test_a_file_whose_stat_is_unchanged_is_not_read_again(project: Path, cli, re
 def test_a_first_run_reads_each_input_once_and_the_next_run_none(project: Path, cli, monkeypatch):
     """With no cache entry there is nothing to hash before the work; the work's own reads are remembered."""
     monkeypatch.setattr(cache, "RACY_NS", -(10**18))
+    monkeypatch.setattr(cache, "FINE_RACY_NS", -(10**18))
     _site(project)
     seen: Counter[str] = Counter()
     real_read, real_reads = cache.read, cache.Reads.read
@@ -191,6 +194,22 @@ def test_a_file_changed_just_before_it_was_looked_at_is_hashed_again(tmp_path: P
     files.now = os.stat(path).st_ctime_ns + 2 * cache.RACY_NS  # looked at later: ctime is old enough now
     assert files.digest(path) == cache.digest(b"one")
     assert list(files.seen) == [str(path)]
+
+
+@pytest.mark.parametrize(
+    ("mtime", "ctime", "age", "trusted"),
+    [
+        (1_700_000_000_123_456_789, 1_700_000_000_223_456_789, 0.2, True),  # sub-second times: a few ticks is enough
+        (1_700_000_000_123_456_789, 1_700_000_000_223_456_789, 0.05, False),
+        (1_700_000_000_000_000_000, 1_700_000_000_000_000_000, 1.5, False),  # whole seconds (ext3, HFS+, FAT)
+        (1_700_000_000_000_000_000, 1_700_000_000_223_456_789, 1.5, False),  # either one whole: as coarse
+        (1_700_000_000_000_000_000, 1_700_000_000_000_000_000, 2.5, True),
+    ],
+)
+def test_how_long_a_file_must_be_left_alone_before_its_stat_is_trusted(mtime, ctime, age, trusted):
+    st = types.SimpleNamespace(st_size=3, st_mtime_ns=mtime, st_ctime_ns=ctime, st_ino=7)
+    entry = cache._entry(st, "digest", max(mtime, ctime) + int(age * 1e9))
+    assert (entry == [3, mtime, ctime, 7, "digest"]) if trusted else entry is None
 
 
 def test_cache_is_optional_and_workers_give_the_same_files(project: Path, cli, tmp_path_factory):

@@ -31,7 +31,11 @@ from .model import FrontMatter, Page, Span, Unit
 
 DIR = ".docl10n-cache"
 MISSING = b"\0missing"
-RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same timestamp
+# A file changed this recently may change again within the same timestamp:
+# a few clock ticks where the file system keeps sub-second times, more than
+# one timestamp step where it keeps whole seconds (ext3, HFS+, FAT's 2 s).
+RACY_NS = 2_000_000_000
+FINE_RACY_NS = 100_000_000
 
 
 @cache
@@ -70,7 +74,8 @@ class Files:
 
     Any write to a file changes its ctime, which no tool can set back, so a
     file with the same size, mtime, ctime and inode holds the same bytes. A
-    file changed less than ``RACY_NS`` before it was looked at is not
+    file changed less than ``RACY_NS`` (``FINE_RACY_NS`` where times have
+    sub-second precision) before it was looked at is not
     remembered by its stat: a second write within the same timestamp tick
     could keep it. Only files looked at in this run are saved, so a removed
     file drops out.
@@ -111,7 +116,8 @@ class Files:
 
 def _entry(st: os.stat_result, found: str, now: int) -> list | None:
     """What ``Files`` keeps of a file hashed to ``found``: None when it changed too recently to trust its stat."""
-    if now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
+    whole_seconds = st.st_mtime_ns % 1_000_000_000 == 0 or st.st_ctime_ns % 1_000_000_000 == 0
+    if now - max(st.st_mtime_ns, st.st_ctime_ns) > (RACY_NS if whole_seconds else FINE_RACY_NS):
         return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, found]
     return None
 
