@@ -119,9 +119,10 @@ def test_parse_error_is_located():
 
 
 def test_duplicate_entries_are_an_error():
-    text = 'msgid "a"\nmsgstr "x"\n\nmsgid "a"\nmsgstr "y"\n'
-    with pytest.raises(Docl10nError, match="duplicate"):
+    text = 'msgid "a"\nmsgstr "x"\n\n#. again\nmsgid "a"\nmsgstr "y"\n'
+    with pytest.raises(Docl10nError, match="duplicate") as exc:
         catalog.parse(text, "p.po")
+    assert exc.value.problem.line == 4  # where the second entry starts, its comment
 
 
 def test_rendered_catalog_reads_back_unchanged_with_polib_and_babel():

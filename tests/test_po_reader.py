@@ -290,8 +290,8 @@ GOOD = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsg
         ('\nmsgstr "again"\n', 8, "(?i)syntax error"),
         ('\nmsgid "c"\nmsgctxt "x"\nmsgstr ""\n', 9, "(?i)syntax error"),
         ('\n#. c\n"continues a comment"\n', 9, "(?i)syntax error"),
-        ('\nmsgid "a"\nmsgstr "again"\n', 0, "duplicate entry"),
-        ('\n#~ msgid "a"\n#~ msgstr "again"\n', 0, "duplicate entry"),
+        ('\nmsgid "a"\nmsgstr "again"\n', 8, "duplicate entry"),
+        ('\n#~ msgid "a"\n#~ msgstr "again"\n', 8, "duplicate entry"),
         ('\nmsgid "c\rd"\nmsgstr ""\n', 9, "(?i)syntax error"),  # polib's count of lines, not ours
     ],
 )

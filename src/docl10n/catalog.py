@@ -162,7 +162,26 @@ def _parse_with_polib(text: str, path: str) -> polib.POFile:
         m = re.search(r"\(line (\d+)\)", message)
         line = int(m.group(1)) if m else 0
         message = re.sub(r"Syntax error in po file .*?\(line \d+\):?\s*", "", message) or "syntax error"
-        raise Docl10nError(path, line, message if "already exists" not in message else f"duplicate entry: {message}") from None
+        if "already exists" in message:
+            line, message = _duplicate_line(text), f"duplicate entry: {message}"
+        raise Docl10nError(path, line, message) from None
+
+
+def _duplicate_line(text: str) -> int:
+    """Where the entry polib refused as a duplicate starts (0 if not found).
+
+    polib names the msgid, not the line: read again without the check and
+    look for the first entry whose msgctxt and msgid a live entry before it
+    has (an obsolete one may repeat a live one, not the other way round).
+    """
+    live: set[tuple[str | None, str]] = set()
+    for entry in polib.pofile(text, wrapwidth=78, check_for_duplicates=False):
+        key = (entry.msgctxt, entry.msgid)
+        if key in live:
+            return entry.linenum or 0
+        if not entry.obsolete:
+            live.add(key)
+    return 0
 
 
 _BREAKS = r"\n\r\v\f\x1c-\x1e\x85\u2028\u2029"  # where str.splitlines, and so polib, ends a line
