@@ -212,6 +212,21 @@ def test_how_long_a_file_must_be_left_alone_before_its_stat_is_trusted(mtime, ct
     assert (entry == [3, mtime, ctime, 7, "digest"]) if trusted else entry is None
 
 
+def test_a_project_moved_elsewhere_keeps_its_cache(project: Path, cli, counting, tmp_path_factory):
+    _site(project)
+    runs = [("extract",), ("update", "-l", "de"), ("build", "-l", "de"), ("stats", "-l", "de")]
+    for r in runs:
+        cli(*r, "-j", "1", "--root", str(project))
+    moved = tmp_path_factory.mktemp("elsewhere") / "site"
+    shutil.copytree(project, moved, symlinks=True)
+    counting.update(page=0, catalog=0)
+    outputs = [cli(*r, "-j", "1", "--root", str(moved)).output for r in runs]
+    assert "0 templates written, 10 unchanged" in outputs[0]
+    assert "0 catalogs written, 10 unchanged" in outputs[1]
+    assert "0 pages written, 10 unchanged" in outputs[2]
+    assert counting == {"page": 0, "catalog": 0}
+
+
 def test_cache_is_optional_and_workers_give_the_same_files(project: Path, cli, tmp_path_factory):
     _site(project)
     other = tmp_path_factory.mktemp("parallel")

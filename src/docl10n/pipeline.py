@@ -573,8 +573,10 @@ def _stats_known(config: Config, locale: str, salt: str, files: cache.Files, ite
         return None  # nothing to compare with: the work reads the file
     po_path = config.catalog_file(locale, rel)
     found = files.digest(po_path)
-    path = po_path if found != cache.NO_FILE else config.template_file(rel)
-    now = cache.key(salt, path, found if path == po_path else files.digest(path))
+    if found != cache.NO_FILE:
+        now = cache.key(salt, "catalog", found)
+    else:
+        now = cache.key(salt, "template", files.digest(config.template_file(rel)))
     if known[0] == now:
         return rel, Coverage(rel, *known[1]), None, known, {}
     return None
@@ -587,7 +589,7 @@ def _stats_page(config: Config, locale: str, salt: str, item: tuple[str, object]
     path = po_path if po_path.is_file() else config.template_path(rel)
     reads = cache.Reads()
     data = reads.read(str(path))
-    now = cache.key(salt, str(path), cache.digest(data))
+    now = cache.key(salt, "catalog" if path == po_path else "template", cache.digest(data))
     from . import catalog, coverage
     from .segment import decode
 

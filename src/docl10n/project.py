@@ -34,7 +34,7 @@ def _with_suffix(rel: str, suffix: str) -> str:
 class Config:
     """What ``docl10n.toml`` says, with defaults for everything."""
 
-    root: Path
+    root: Path = field(repr=False)  # left out of cache keys: a project moved elsewhere keeps its cache
     source: str = "source"
     locales: str = "locales"
     build: str = "build"
