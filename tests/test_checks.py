@@ -377,6 +377,17 @@ def test_identical_translation_has_no_errors(msgid, options):
     assert errors(msgid, msgid, options) == []
 
 
+def test_brackets_inside_code_are_not_a_reference_label():
+    found = errors("Use `a[0]` here.", "在此用 `a[1]`。", CheckOptions(locale="zh_CN"))
+    assert [f.check for f in found] == ["inline-code"]  # once, not also "reference link [0] missing"
+
+
+def test_a_label_made_of_code_is_still_a_label():
+    msgid = "Run [`docker init`] first."
+    assert [f.check for f in errors(msgid, "先运行 `docker init`。", CheckOptions(locale="zh_CN"))] == ["reference-links"]
+    assert not errors(msgid, "先运行 [`docker init`]。", CheckOptions(locale="zh_CN"))
+
+
 def test_reference_label_may_wrap_across_lines_in_the_translation():
     msgid = "See the [installation guide][install guide] first."
     assert not errors(msgid, "先阅读[安装指南][install\nguide]。", CheckOptions(locale="zh_CN"))

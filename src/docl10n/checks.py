@@ -105,6 +105,7 @@ _MARKUP_CHARS = re.compile(r"[\[<&*_]")  # else no link, tag, entity or emphasis
 _TICKS = re.compile(r"`+")
 _DELIMS = re.compile(r"\*+|_+")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_CODE_BRACKETS = str.maketrans("[]", "\x04\x05")
 _LABEL = re.compile(r"\[((?:[^\[\]\\]|\\.)+)\](?:\[((?:[^\[\]\\]|\\.)*)\])?")
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*|!--|\?|!\[CDATA\[|!)")
 _ATTR = re.compile(r"""([^\s"'<>/=]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
@@ -457,7 +458,8 @@ class _Parsed:
                 syntax.append(" " if kind == "softbreak" else "\x02")  # a label may wrap across lines
             elif kind == "code_inline":
                 prose.append("\x03")
-                syntax.append(tok.markup + tok.content + tok.markup)
+                # kept, for labels such as [`docker run`]; brackets inside code are not a label's
+                syntax.append(tok.markup + tok.content.translate(_CODE_BRACKETS) + tok.markup)
             elif kind in ("link_open", "image"):
                 url = str(tok.attrGet("href" if kind == "link_open" else "src") or "")
                 dests.append(("link" if kind == "link_open" else "image", unmask(url)))
