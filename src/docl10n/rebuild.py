@@ -4,6 +4,7 @@ A built page is the source page with each translated unit's characters
 replaced; every other character is copied. After splicing, the body is
 parsed again: a unit whose translation changes the page's block structure
 (a stray ``#``, a fence) is put back in the source language and reported.
+A page whose translations are all ``inert`` cannot have changed, and is not.
 """
 
 from __future__ import annotations
