@@ -212,6 +212,20 @@ def test_how_long_a_file_must_be_left_alone_before_its_stat_is_trusted(mtime, ct
     assert (entry == [3, mtime, ctime, 7, "digest"]) if trusted else entry is None
 
 
+def test_reads_give_every_byte_and_the_stat_of_what_was_read(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(cache, "FINE_RACY_NS", -(10**18))  # trust a stat however new
+    big = tmp_path / "big.po"
+    big.write_bytes(bytes(range(256)) * 1000)  # larger than one read
+    assert cache.read(big) == big.read_bytes() and cache.read(str(big)) == big.read_bytes()
+    assert cache.read(tmp_path / "missing") is None and cache.read(tmp_path) is None  # a folder is not a file
+    reads = cache.Reads()
+    assert reads.read(str(big)) == big.read_bytes() and reads.read(str(tmp_path / "missing")) is None
+    st = big.stat()
+    assert reads.stamps == {
+        str(big): [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, cache.digest(big.read_bytes())]
+    }
+
+
 def test_a_project_moved_elsewhere_keeps_its_cache(project: Path, cli, counting, tmp_path_factory):
     _site(project)
     runs = [("extract",), ("update", "-l", "de"), ("build", "-l", "de"), ("stats", "-l", "de")]
