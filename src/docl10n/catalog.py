@@ -175,7 +175,11 @@ def _duplicate_line(text: str) -> int:
     has (an obsolete one may repeat a live one, not the other way round).
     """
     live: set[tuple[str | None, str]] = set()
-    for entry in polib.pofile(text, wrapwidth=78, check_for_duplicates=False):
+    try:
+        entries = polib.pofile(text, wrapwidth=78, check_for_duplicates=False)
+    except (OSError, ValueError):  # polib stopped at the duplicate; past it, something else is wrong too
+        return 0
+    for entry in entries:
         key = (entry.msgctxt, entry.msgid)
         if key in live:
             return entry.linenum or 0
