@@ -584,7 +584,7 @@ def _stats_known(config: Config, locale: str, salt: str, files: cache.Files, ite
 
 def _stats_page(config: Config, locale: str, salt: str, item: tuple[str, object]) -> tuple:
     """One page's coverage: (rel, Coverage or None, problem, cache entry, stamps of files read)."""
-    rel, known = item
+    rel, _ = item
     po_path = config.catalog_path(locale, rel)
     path = po_path if po_path.is_file() else config.template_path(rel)
     reads = cache.Reads()
