@@ -132,15 +132,18 @@ class Reads:
 
     def __init__(self) -> None:
         self.stamps: dict[str, list] = {}
+        self.digests: dict[str, str] = {}  # of every file read, so the work hashes none again
         self.now = time.time_ns()
 
     def read(self, path: str) -> bytes | None:
-        """The file's bytes (None when it cannot be read), its stamp kept."""
+        """The file's bytes (None when it cannot be read); its digest and stamp kept."""
         try:
             data, st = _read_with_stat(path)
         except OSError:
+            self.digests[path] = NO_FILE
             return None
-        if (entry := _entry(st, digest(data), self.now)) is not None:
+        found = self.digests[path] = digest(data)
+        if (entry := _entry(st, found, self.now)) is not None:
             self.stamps[path] = entry
         return data
 

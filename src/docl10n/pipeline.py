@@ -61,8 +61,8 @@ def _page_salt(config: Config) -> str:
     return cache.salt("page", config.keys, config.attribution_markers)
 
 
-def read_page(config: Config, rel: str, source: bytes | None = None) -> Page:
-    """The source page ``rel`` cut into units; ``source`` when its bytes were already read.
+def read_page(config: Config, rel: str, source: bytes | None = None, digest: str | None = None) -> Page:
+    """The source page ``rel`` cut into units; ``source`` (and its ``digest``) when already read.
 
     A page cut before, with the same bytes, code and settings, is read from
     its record instead of parsed again.
@@ -75,7 +75,7 @@ def read_page(config: Config, rel: str, source: bytes | None = None) -> Page:
     if source is None:
         raise Docl10nError(ref, 0, "cannot read page")
     text = decode(source, ref)
-    record = _page_record(config, rel, cache.digest(source))
+    record = _page_record(config, rel, digest or cache.digest(source))
     if (data := cache.read(record)) is not None:
         try:
             return cache.page_from_record(text, ref, data)
@@ -195,8 +195,9 @@ def _extract_page(config: Config, salt: str, item: tuple[str, object]) -> tuple:
     """One page's template: (rel, "written" | "unchanged" | "failed", problem, cache key, stamps of files read)."""
     rel, known = item
     pot_path, reads = config.template_path(rel), cache.Reads()
-    source, old = reads.read(config.source_file(rel)), reads.read(config.template_file(rel))
-    now = cache.key(salt, cache.digest(source), cache.digest(old))
+    source_file, pot_file = config.source_file(rel), config.template_file(rel)
+    source, old = reads.read(source_file), reads.read(pot_file)
+    now = cache.key(salt, reads.digests[source_file], reads.digests[pot_file])
     if known == now:
         return rel, "unchanged", None, now, reads.stamps
     from . import catalog
@@ -204,7 +205,7 @@ def _extract_page(config: Config, salt: str, item: tuple[str, object]) -> tuple:
 
     ref = config.reference(rel)
     try:
-        page = read_page(config, rel, source)
+        page = read_page(config, rel, source, reads.digests[source_file])
         previous = None
         if old is not None:
             try:
@@ -218,8 +219,8 @@ def _extract_page(config: Config, salt: str, item: tuple[str, object]) -> tuple:
         return rel, "unchanged", None, now, reads.stamps
     data = catalog.render(pot).encode("utf-8")
     atomic_write(pot_path, data, durable=False)
-    reads.stamps.pop(config.template_file(rel), None)  # just replaced
-    return rel, "written", None, cache.key(salt, cache.digest(source), cache.digest(data)), reads.stamps
+    reads.stamps.pop(pot_file, None)  # just replaced
+    return rel, "written", None, cache.key(salt, reads.digests[source_file], cache.digest(data)), reads.stamps
 
 
 @_safely("extract")
@@ -538,7 +539,8 @@ def _build_page(config: Config, locale: str, settings: tuple, salt: str, item: t
     source_path, po_path, pot_path, dest = _build_paths(config, locale, settings, rel)
     reads = cache.Reads()
     source, po_data = reads.read(source_path), reads.read(po_path)
-    inputs = (salt, cache.digest(source), cache.digest(po_data), cache.digest(reads.read(pot_path)))
+    reads.read(pot_path)  # only its digest is needed
+    inputs = (salt, *(reads.digests[p] for p in (source_path, po_path, pot_path)))
     if hit := _build_cached(rel, known, cache.key(*inputs, cache.digest(cache.read(dest))), reads.stamps):
         return hit
     from . import catalog
@@ -546,7 +548,7 @@ def _build_page(config: Config, locale: str, settings: tuple, salt: str, item: t
     from .segment import decode
 
     try:
-        page = read_page(config, rel, source)
+        page = read_page(config, rel, source, reads.digests[source_path])
         po_name = _rel(config, Path(po_path))
         po = catalog.parse(decode(po_data, po_name), po_name) if po_data is not None else None
         options = BuildOptions(
@@ -589,7 +591,7 @@ def _stats_page(config: Config, locale: str, salt: str, item: tuple[str, object]
     path = po_path if po_path.is_file() else config.template_path(rel)
     reads = cache.Reads()
     data = reads.read(str(path))
-    now = cache.key(salt, "catalog" if path == po_path else "template", cache.digest(data))
+    now = cache.key(salt, "catalog" if path == po_path else "template", reads.digests[str(path)])
     from . import catalog, coverage
     from .segment import decode
 
