@@ -199,17 +199,61 @@ def test_a_file_changed_just_before_it_was_looked_at_is_hashed_again(tmp_path: P
 @pytest.mark.parametrize(
     ("mtime", "ctime", "age", "trusted"),
     [
-        (1_700_000_000_123_456_789, 1_700_000_000_223_456_789, 0.2, True),  # sub-second times: a few ticks is enough
-        (1_700_000_000_123_456_789, 1_700_000_000_223_456_789, 0.05, False),
+        (1_700_000_000_123_456_789, 1_700_000_000_123_456_789, 0.2, True),  # sub-second times: a few ticks is enough
+        (1_700_000_000_123_456_789, 1_700_000_000_123_456_789, 0.05, False),
         (1_700_000_000_000_000_000, 1_700_000_000_000_000_000, 1.5, False),  # whole seconds (ext3, HFS+, FAT)
-        (1_700_000_000_000_000_000, 1_700_000_000_223_456_789, 1.5, False),  # either one whole: as coarse
+        (1_700_000_000_223_456_789, 1_700_000_000_000_000_000, 1.5, False),  # either one whole: as coarse
         (1_700_000_000_000_000_000, 1_700_000_000_000_000_000, 2.5, True),
+        (1_700_000_000_123_456_788, 1_700_000_000_123_456_789, 0, True),  # older than its ctime: at once
+        (1_699_999_999_000_000_000, 1_700_000_000_000_000_000, 0, True),  # the same in whole seconds
+        (1_700_000_000_123_456_790, 1_700_000_000_123_456_789, 0, False),  # newer than its ctime: no
     ],
 )
 def test_how_long_a_file_must_be_left_alone_before_its_stat_is_trusted(mtime, ctime, age, trusted):
     st = types.SimpleNamespace(st_size=3, st_mtime_ns=mtime, st_ctime_ns=ctime, st_ino=7)
     entry = cache._entry(st, "digest", max(mtime, ctime) + int(age * 1e9))
     assert (entry == [3, mtime, ctime, 7, "digest"]) if trusted else entry is None
+
+
+def test_a_file_docl10n_wrote_is_known_by_its_stat_at_once_and_a_rewrite_is_still_seen(tmp_path: Path, monkeypatch):
+    from docl10n.project import atomic_write
+
+    path, renamed = tmp_path / "page.md", []
+    real_replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda a, b: renamed.append(os.stat(a)) or real_replace(a, b))
+    st = atomic_write(path, b"one", durable=False)
+    assert st is not None and st.st_mtime_ns < st.st_ctime_ns and st == path.stat()
+    # older than its ctime before the rename too, which on some kernels does not move the ctime
+    assert renamed[0].st_mtime_ns < renamed[0].st_ctime_ns
+    reads = cache.Reads()  # RACY_NS as shipped: the file is microseconds old
+    reads.wrote(str(path), b"one", st)
+    assert reads.stamps == {str(path): [3, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, cache.digest(b"one")]}
+    assert atomic_write(path, b"one") is None  # unchanged: not written
+    files = cache.Files(tmp_path, "t")
+    files.remember(reads.stamps)
+    with monkeypatch.context() as m:
+        m.setattr(cache, "read", lambda p: pytest.fail("read again"))
+        assert files.digest(path) == cache.digest(b"one")
+    path.write_bytes(b"two")  # at once, in place, the same size
+    assert files.digest(path) == cache.digest(b"two")
+
+
+def test_a_rerun_hashes_none_of_the_files_the_last_run_wrote(project: Path, cli, monkeypatch):
+    """Templates, catalogs and pages just written are known by their stat (``atomic_write`` sets their mtime back)."""
+    _site(project)
+    seen: Counter[str] = Counter()
+    real_read, real_reads = cache.read, cache.Reads.read
+    monkeypatch.setattr(cache, "read", lambda p: seen.update([str(p)]) or real_read(p))
+    monkeypatch.setattr(cache.Reads, "read", lambda self, p: seen.update([str(p)]) or real_reads(self, p))
+    wrote = {"extract": "locales/templates", "update": "locales/de", "build": "build/de"}
+    for stage, folder in wrote.items():
+        args = (stage,) if stage == "extract" else (stage, "-l", "de")
+        cli(*args, "-j", "1")
+        outputs = sorted(str(p.relative_to(project)) for p in (project / folder).rglob("*.*"))
+        assert len(outputs) == len(PAGES)
+        seen.clear()
+        assert "10 unchanged" in cli(*args, "-j", "1").output
+        assert [seen[p] for p in outputs] == [0] * len(PAGES), stage
 
 
 def test_reads_give_every_byte_and_the_stat_of_what_was_read(tmp_path: Path, monkeypatch):

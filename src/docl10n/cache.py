@@ -77,7 +77,8 @@ class Files:
     file changed less than ``RACY_NS`` (``FINE_RACY_NS`` where times have
     sub-second precision) before it was looked at is not
     remembered by its stat: a second write within the same timestamp tick
-    could keep it. Only files looked at in this run are saved, so a removed
+    could keep it, unless its mtime is older than its ctime (see
+    ``_entry``). Only files looked at in this run are saved, so a removed
     file drops out.
     """
 
@@ -115,10 +116,18 @@ class Files:
 
 
 def _entry(st: os.stat_result, found: str, now: int) -> list | None:
-    """What ``Files`` keeps of a file hashed to ``found``: None when it changed too recently to trust its stat."""
-    whole_seconds = st.st_mtime_ns % 1_000_000_000 == 0 or st.st_ctime_ns % 1_000_000_000 == 0
-    if now - max(st.st_mtime_ns, st.st_ctime_ns) > (RACY_NS if whole_seconds else FINE_RACY_NS):
-        return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, found]
+    """What ``Files`` keeps of a file hashed to ``found``: None when it changed too recently to trust its stat.
+
+    A file older than its ctime (its mtime set back, as ``atomic_write``
+    does, or kept by a copy) is trusted at once: a later write sets the
+    mtime to the clock, at or past that ctime, so it cannot keep the stat.
+    """
+    mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
+    if mtime < ctime:
+        return [st.st_size, mtime, ctime, st.st_ino, found]
+    whole_seconds = mtime % 1_000_000_000 == 0 or ctime % 1_000_000_000 == 0
+    if now - max(mtime, ctime) > (RACY_NS if whole_seconds else FINE_RACY_NS):
+        return [st.st_size, mtime, ctime, st.st_ino, found]
     return None
 
 
@@ -146,6 +155,15 @@ class Reads:
         if (entry := _entry(st, found, self.now)) is not None:
             self.stamps[path] = entry
         return data
+
+    def wrote(self, path: str, data: bytes, st: os.stat_result | None) -> None:
+        """Keep what the work wrote to ``path`` (``st``: what ``atomic_write`` returned; None: it was unchanged)."""
+        if st is None:
+            return  # the file held ``data`` already: its stamp as read stands
+        self.digests[path] = found = digest(data)
+        self.stamps.pop(path, None)
+        if (entry := _entry(st, found, self.now)) is not None:
+            self.stamps[path] = entry
 
 
 PAGES = "pages"  # folder of page records under DIR

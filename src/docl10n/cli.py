@@ -351,7 +351,7 @@ def ingest(captures: tuple[Path, ...], out: Path, utc_offset: str, weight: int) 
         except Docl10nError as exc:
             errors += _report([exc.problem])
             continue
-        if project.atomic_write(out / page.relpath, page.text.encode("utf-8")):
+        if project.atomic_write(out / page.relpath, page.text.encode("utf-8")) is not None:
             written += 1
         click.echo(f"{path} -> {out / page.relpath}")
     click.echo(f"ingest: {written} pages written, {errors} captures refused")

@@ -581,7 +581,7 @@ def _import(config: Config, locale: str, from_dir: Path, overwrite: bool, dry_ru
         written = False
         text = catalog.render(filled) if not dry_run else ""
         if not dry_run and (po is None or text != catalog.render(po)):  # same entries: leave the file as it is
-            written = atomic_write(po_path, text.encode("utf-8"))
+            written = atomic_write(po_path, text.encode("utf-8")) is not None
         pages.append(
             PageImport(
                 ref, other.name, how, len(wanted), exact, fuzzy, len(wanted) - exact - fuzzy, outcome.kept, written

@@ -218,9 +218,8 @@ def _extract_page(config: Config, salt: str, item: tuple[str, object]) -> tuple:
     if pot is None:
         return rel, "unchanged", None, now, reads.stamps
     data = catalog.render(pot).encode("utf-8")
-    atomic_write(pot_path, data, durable=False)
-    reads.stamps.pop(pot_file, None)  # just replaced
-    return rel, "written", None, cache.key(salt, reads.digests[source_file], cache.digest(data)), reads.stamps
+    reads.wrote(pot_file, data, atomic_write(pot_path, data, durable=False))
+    return rel, "written", None, cache.key(salt, reads.digests[source_file], reads.digests[pot_file]), reads.stamps
 
 
 @_safely("extract")
@@ -311,7 +310,7 @@ def _memory_of_catalog(config: Config, locale: str, rel: str) -> tuple[str, list
 
 
 def _update_catalog(config: Config, locale: str, salt: str, rel: str) -> tuple:
-    """Merge one template into its catalog: (rel, summary, written, problem, key, po hash, memory)."""
+    """Merge one template into its catalog: (rel, summary, written, problem, key, po hash, memory, stamps of files written)."""
     from . import catalog
 
     po_path, pot_path = config.catalog_path(locale, rel), config.template_path(rel)
@@ -320,14 +319,17 @@ def _update_catalog(config: Config, locale: str, salt: str, rel: str) -> tuple:
         pot = read_catalog(pot_path, _rel(config, pot_path))
         po = read_catalog(po_path, own) if po_path.is_file() else None
     except Docl10nError as exc:
-        return rel, None, False, exc.problem, None, None, None
+        return rel, None, False, exc.problem, None, None, None, {}
     memory = parallel.shared("memory") or {}
     merged, summary = catalog.merge(pot, po, locale, _Memory(memory, own))  # type: ignore[arg-type]
     data = catalog.render(merged).encode("utf-8") if summary.changed else cache.read(po_path)
-    wrote = summary.changed and atomic_write(po_path, data)  # type: ignore[arg-type]
+    st = atomic_write(po_path, data) if summary.changed else None  # type: ignore[arg-type]
+    written = cache.Reads()
+    written.wrote(config.catalog_file(locale, rel), data, st)  # type: ignore[arg-type]
     lent = [[k, v[0]] for k, v in catalog.memory_of([("", merged)]).items()]
     po_digest = cache.digest(data)
-    return rel, summary, wrote, None, cache.key(salt, cache.digest(cache.read(pot_path)), po_digest), po_digest, lent
+    key = cache.key(salt, cache.digest(cache.read(pot_path)), po_digest)
+    return rel, summary, st is not None, None, key, po_digest, lent, written.stamps
 
 
 @_safely("update")
@@ -365,8 +367,8 @@ def update(
             stale.append(rel)
     if progress:
         progress(len(rels) - len(stale))
-    _save_cache(config, files.name, files.save())
     if not stale:
+        _save_cache(config, files.name, files.save())
         return StageResult((), unchanged, (), summaries)
     lent = cache.load(config.root, f"memory-{locale}")
     hashes = {rel: d for rel, d in po_digests.items() if d != cache.NO_FILE}
@@ -387,7 +389,8 @@ def update(
                 memory.setdefault(msgid, (msgstr, where))
     todo = [rel for rel in stale if rel not in broken]  # broken catalog: reported, left untouched
     work = partial(_update_catalog, config, locale, salt)
-    for rel, summary, wrote, problem, key, po_hash, pairs in parallel.run(work, todo, jobs, progress, {"memory": memory}):
+    for rel, summary, wrote, problem, key, po_hash, pairs, stamps in parallel.run(work, todo, jobs, progress, {"memory": memory}):
+        files.remember(stamps)
         if problem is not None:
             problems.append(problem)
             continue
@@ -399,6 +402,7 @@ def update(
             unchanged += 1
     _save_cache(config, f"update-{locale}", keys)
     _save_cache(config, f"memory-{locale}", {rel: fresh[rel] for rel in rels if rel in fresh})
+    _save_cache(config, files.name, files.save())
     return StageResult(tuple(written), unchanged, tuple(problems), summaries)
 
 
@@ -541,7 +545,8 @@ def _build_page(config: Config, locale: str, settings: tuple, salt: str, item: t
     source, po_data = reads.read(source_path), reads.read(po_path)
     reads.read(pot_path)  # only its digest is needed
     inputs = (salt, *(reads.digests[p] for p in (source_path, po_path, pot_path)))
-    if hit := _build_cached(rel, known, cache.key(*inputs, cache.digest(cache.read(dest))), reads.stamps):
+    reads.read(dest)
+    if hit := _build_cached(rel, known, cache.key(*inputs, reads.digests[dest]), reads.stamps):
         return hit
     from . import catalog
     from .rebuild import BuildOptions, splice
@@ -562,9 +567,11 @@ def _build_page(config: Config, locale: str, settings: tuple, salt: str, item: t
         built = splice(page, catalog.translations(po) if po else {}, options, partial(refusals, locale))
     except Docl10nError as exc:
         return rel, "failed", None, (exc.problem,), reads.stamps
-    status = "written" if atomic_write(Path(dest), built.data, durable=False) else "unchanged"
+    wrote = atomic_write(Path(dest), built.data, durable=False)
+    reads.wrote(dest, built.data, wrote)
+    status = "written" if wrote is not None else "unchanged"
     kept = [[p.path, p.line, p.message, p.check, p.severity] for p in built.problems]
-    entry = [cache.key(*inputs, cache.digest(built.data)), built.translated, built.total, kept]
+    entry = [cache.key(*inputs, reads.digests[dest]), built.translated, built.total, kept]
     return rel, status, entry, built.problems, reads.stamps
 
 

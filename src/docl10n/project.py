@@ -266,18 +266,23 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 
-def atomic_write(path: Path, data: bytes, durable: bool = True) -> bool:
-    """Write ``data`` unless the file already holds it; True when written.
+def atomic_write(path: Path, data: bytes, durable: bool = True) -> os.stat_result | None:
+    """Write ``data`` unless the file already holds it; the new file's stat when written, else None.
 
     The file gets the mode the old one had (or the usual 0666 less umask,
     not mkstemp's 0600). ``durable`` also syncs it to disk: wanted for
     catalogs, which hold people's work; templates and built pages can be
     made again, so they skip the cost.
+
+    Its mtime is set one nanosecond before its write, so it is older than
+    its ctime: any later write sets the mtime to the clock, at or past that
+    ctime, so the stat returned tells these bytes from any others at once
+    (``cache.Files`` need not wait for the file to age).
     """
     try:
         mode = path.stat().st_mode & 0o7777
         if path.read_bytes() == data:
-            return False
+            return None
     except OSError:
         mode = 0o666 & ~_UMASK
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -285,17 +290,24 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> bool:
 
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fchmod(f.fileno(), mode)
-            if durable:
-                os.fsync(f.fileno())
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fchmod(fd, mode)
+        if durable:
+            os.fsync(fd)
+        st = os.fstat(fd)
+        try:
+            os.utime(fd, ns=(st.st_atime_ns, st.st_mtime_ns - 1))
+        except OSError:
+            pass  # then the cache waits for the file to age, as for any other
         os.replace(tmp, path)
+        return os.fstat(fd)  # after the rename, which may move the ctime
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
-    return True
+    finally:
+        os.close(fd)
