@@ -200,6 +200,8 @@ def test_leftover_temp_files_are_ignored_and_swept(small: Path, cli):
     for n in names:
         (small / n).parent.mkdir(parents=True, exist_ok=True)
         (small / n).write_text('msgid "half\n')  # a torn catalog: must never be parsed
+    for done in (small / ".docl10n-cache" / "locks").glob("*.done"):
+        done.unlink()  # as the killed runs that left them did when they started
     result = cli("stats", "-l", "zh_CN")
     assert ".tmp" not in result.output
     result = cli("check", "-l", "zh_CN")
@@ -212,6 +214,27 @@ def test_leftover_temp_files_are_ignored_and_swept(small: Path, cli):
     keep.write_text("mine")
     cli("update", "-l", "zh_CN")
     assert keep.read_text() == "mine"
+
+
+def test_only_a_run_after_one_that_did_not_finish_looks_for_leftovers(small: Path, cli, monkeypatch):
+    swept: list[str] = []
+    real = safety.sweep
+    monkeypatch.setattr(safety, "sweep", lambda folder, *a, **k: swept.append(str(folder)) or real(folder, *a, **k))
+    runs = {"templates": ["extract"], "catalogs-zh_CN": ["update", "-l", "zh_CN"], "pages-zh_CN": ["build", "-l", "zh_CN"]}
+    for tree, args in runs.items():
+        cli(*args)
+        swept.clear()
+        cli(*args)
+        assert swept == [], tree  # the last one finished: nothing to sweep
+        (small / ".docl10n-cache" / "locks" / f"{tree}.done").unlink()  # as a killed run leaves it
+        cli(*args)
+        assert swept, tree
+        swept.clear()
+        cli(*args)
+        assert swept == [], tree
+    (small / ".docl10n-cache" / "locks" / "catalogs-zh_CN.done").unlink()
+    cli("import", "-l", "zh_CN", "--from", "source")  # writes the same catalogs as update: sweeps them too
+    assert [s for s in swept if Path(s).parts[-2:] == ("locales", "zh_CN")], swept
 
 
 # -- killed runs on a real 61-page project --------------------------------------------

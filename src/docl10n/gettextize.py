@@ -21,7 +21,6 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from pathlib import Path, PurePosixPath
@@ -532,7 +531,11 @@ def import_translations(
     safety.check_inside([config.locales_dir / locale], config.locales_dir, "the locale folder")
     store = config.root / cache.DIR
     safety.check_inside([store, store / cache.PAGES], config.root, "a project folder")  # read_page keeps records there
-    with nullcontext() if dry_run else safety.exclusive(config, f"locale-{locale}"):
+    if dry_run:
+        return _import(config, locale, from_dir, overwrite, dry_run)
+    with safety.exclusive(config, f"locale-{locale}"), safety.finished(config, f"catalogs-{locale}") as done:
+        if not done:  # as ``update``, which writes the same catalogs
+            safety.sweep(config.locales_dir / locale)
         return _import(config, locale, from_dir, overwrite, dry_run)
 
 

@@ -141,9 +141,10 @@ def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[l
     if stage == "extract":
         pages = source_pages(config)
         safety.check_inside([config.template_file(rel) for rel in pages], root, "a template")
-        with safety.exclusive(config, "extract"):
-            safety.sweep(config.templates_dir)
-            safety.sweep(store, {"extract.json", "files-extract.json"}, recursive=False)
+        with safety.exclusive(config, "extract"), safety.finished(config, "templates") as done:
+            if not done:
+                safety.sweep(config.templates_dir)
+                safety.sweep(store, {"extract.json", "files-extract.json"}, recursive=False)
             yield pages
         return
     rels = template_pages(config) if stage in ("update", "stats") else source_pages(config)
@@ -154,15 +155,18 @@ def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[l
     if stage == "stats":
         yield rels
         return
-    with safety.exclusive(config, f"locale-{locale}"):
-        caches = {f"{stage}-{locale}.json", f"files-{stage}-{locale}.json", f"memory-{locale}.json"}
-        safety.sweep(store, caches, recursive=False)
-        if stage == "update":
-            safety.sweep(config.locales_dir / locale)
-        else:
-            out, layout = args.get("out"), args.get("layout") or config.layout
-            dests = [config.output_file(locale, rel, str(layout), out) for rel in rels]  # type: ignore[arg-type]
-            safety.check_inside(dests, out if isinstance(out, Path) else root, "an output page")
+    dests: list[str] = []
+    if stage == "build":
+        out, layout = args.get("out"), args.get("layout") or config.layout
+        dests = [config.output_file(locale, rel, str(layout), out) for rel in rels]  # type: ignore[arg-type]
+        safety.check_inside(dests, out if isinstance(out, Path) else root, "an output page")
+    tree = f"catalogs-{locale}" if stage == "update" else f"pages-{locale}"
+    with safety.exclusive(config, f"locale-{locale}"), safety.finished(config, tree) as done:
+        if not done:
+            caches = {f"{stage}-{locale}.json", f"files-{stage}-{locale}.json", f"memory-{locale}.json"}
+            safety.sweep(store, caches, recursive=False)
+            if stage == "update":
+                safety.sweep(config.locales_dir / locale)
             by_folder: dict[str, set[str]] = {}
             for d in dests:
                 folder, name = os.path.split(d)

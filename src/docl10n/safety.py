@@ -123,6 +123,26 @@ def sweep(folder: Path, names: Iterable[str] | None = None, recursive: bool = Tr
 
 
 @contextmanager
+def finished(config: Config, name: str) -> Iterator[bool]:
+    """Whether the last run of ``name`` finished (False: it may have left temporary files to sweep).
+
+    A run that ends, with or without problems, leaves ``name.done`` beside
+    its lock; one that is killed does not, since the file is removed when a
+    run starts. So only a run after a killed one (or the first, or one after
+    the cache was deleted) needs to look through its folders for leftovers.
+    Call while holding the lock of ``name``.
+    """
+    path = config.root / ".docl10n-cache" / "locks" / f"{name}.done"
+    try:
+        os.unlink(path)
+        done = True
+    except FileNotFoundError:
+        done = False
+    yield done
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644))
+
+
+@contextmanager
 def exclusive(config: Config, name: str, wait: float = LOCK_WAIT) -> Iterator[None]:
     """Hold the project-wide lock ``name`` (one run of a stage per locale at a time).
 
