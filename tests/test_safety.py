@@ -86,6 +86,30 @@ def test_real_locale_names_pass(name: str):
     safety.check_locale(name)
 
 
+@pytest.mark.parametrize("siblings", [1, safety.FEW_NAMES + 2], ids=["few files", "many files"])
+@pytest.mark.parametrize("relative", [False, True], ids=["absolute", "relative"])
+def test_a_link_out_is_refused_however_many_files_of_its_folder_are_asked_about(tmp_path, monkeypatch, siblings, relative):
+    base, outside = tmp_path / "project", tmp_path / "outside"
+    (base / "d" / "e").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "secret").write_text("x")
+    names = [f"f{i}" for i in range(siblings)]
+    for n in names:
+        (base / "d" / n).write_text("x")
+    (base / "d" / "inner").symlink_to(base / "d" / "f0")  # a link that stays inside: fine
+    (base / "alias").symlink_to(base / "d", target_is_directory=True)
+    (base / "d" / "out").symlink_to(outside / "secret")
+    (base / "d" / "e" / "up").symlink_to(outside, target_is_directory=True)
+    if relative:
+        monkeypatch.chdir(tmp_path)
+        base = Path("project")
+    fine = [base / "d" / n for n in [*names, "inner", "missing"]] + [base / "alias" / "f0", base / "d" / "e" / "new"]
+    safety.check_inside(fine, base, "a file")
+    for bad in (base / "d" / "out", base / "alias" / "out", base / "d" / "e" / "up" / "secret", base / "d" / ".."):
+        with pytest.raises(Docl10nError, match="leads outside"):
+            safety.check_inside([*fine, bad], base, "a file")
+
+
 def test_locale_folder_symlinked_outside_is_refused(small: Path, tmp_path_factory, cli):
     outside = tmp_path_factory.mktemp("outside")
     shutil.rmtree(small / "locales" / "zh_CN")

@@ -11,8 +11,9 @@ import errno
 import fcntl
 import os
 import re
+import stat
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from .project import Config
 LOCALE_NAME = re.compile(r"[A-Za-z]{2,8}(?:[_-][A-Za-z0-9]{1,8})*(?:@[A-Za-z0-9]{1,16})?")
 LEFTOVER = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp")  # what ``atomic_write`` leaves when killed
 LOCK_WAIT = 60.0  # seconds a run waits for another on the same files
+FEW_NAMES = 3  # up to this many files of one folder are looked at one by one (a read of the folder costs ~4 lstat)
 
 
 def check_locale(locale: str) -> None:
@@ -39,8 +41,8 @@ def check_inside(paths: Iterable[Path | str], base: Path, what: str) -> None:
     templates folder (or one file in it) can never send docl10n elsewhere.
     A folder's real path is its parent's plus its name unless it is itself
     a link, so each folder costs one ``lstat``, not a full ``realpath``; and
-    one read of a folder tells which of its files are links, where an
-    ``lstat`` per file took a third of a run with nothing to do.
+    one read of a folder tells which of its files are links, cheaper than an
+    ``lstat`` per file where more than ``FEW_NAMES`` of them are asked about.
     """
     real = os.path.realpath(base)
     cwd = os.getcwd()
@@ -48,13 +50,15 @@ def check_inside(paths: Iterable[Path | str], base: Path, what: str) -> None:
     links: dict[str, frozenset[str]] = {}
 
     def resolved(folder: str) -> str:
+        """``folder`` (absolute and normalised) with links followed; string operations, not posixpath's."""
         known = folders.get(folder)
         if known is None:
-            parent = os.path.dirname(folder)
-            if parent == folder or os.path.islink(folder) or not os.path.isabs(folder):
+            parent, _, name = folder.rpartition(os.sep)
+            if not parent or os.path.islink(folder):  # a top folder, or a link
                 known = os.path.realpath(folder)
             else:
-                known = os.path.join(resolved(parent), os.path.basename(folder))
+                up = resolved(parent)
+                known = up + name if up.endswith(os.sep) else up + os.sep + name
             folders[folder] = known
         return known
 
@@ -69,14 +73,27 @@ def check_inside(paths: Iterable[Path | str], base: Path, what: str) -> None:
             links[folder] = found
         return found
 
+    def linked_of(folder: str, names: list[str]) -> Container[str]:
+        """The links among ``names``: an ``lstat`` each for a few, one read of the folder for more."""
+        if len(names) > FEW_NAMES:
+            return linked(folder)
+        found = []
+        for name in names:
+            try:
+                if stat.S_ISLNK(os.lstat(os.path.join(folder, name)).st_mode):
+                    found.append(name)
+            except OSError:  # not there, or its folder is not one
+                pass
+        return found
+
     inside = real.rstrip(os.sep) + os.sep
     by_folder: dict[str, list[str]] = {}
     for path in paths:
-        folder, name = os.path.split(path)
-        by_folder.setdefault(folder, []).append(name)
+        folder, sep, name = os.fspath(path).rpartition(os.sep)
+        by_folder.setdefault(folder or sep, []).append(name)  # "/name": the root
     for raw, names in by_folder.items():
         folder = os.path.normpath(os.path.join(cwd, raw))  # os.path.abspath, once per folder
-        at, links_here = resolved(folder), linked(folder)
+        at, links_here = resolved(folder), linked_of(folder, names)
         folder_inside = at == real or at.startswith(inside)
         for name in names:
             if name in links_here:
