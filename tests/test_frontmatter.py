@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from docl10n import frontmatter
 from docl10n.catalog import Translation
+from docl10n.model import Docl10nError
 from docl10n.rebuild import BuildOptions, splice
 from docl10n.segment import parse_page
 
@@ -186,3 +187,25 @@ def test_nested_scalars_are_translated_when_configured(text):
     assert built.data.decode("utf-8") == text.replace("Nested words", "嵌套的词").replace("'T'", "'题'").replace(
         ": T\n", ": 题\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "front", "body"),
+    [
+        ("---\ntitle: T\n---\nBody\n", "---\ntitle: T\n---\n", "title: T\n"),
+        ("\n \n---\ntitle: T\n---\nBody\n", "\n \n---\ntitle: T\n---\n", "title: T\n"),  # Hugo skips blank lines
+        ("---\ntitle: T\n---- \nBody\n", "---\ntitle: T\n---", "title: T\n"),  # the rest of the line is body
+        ("---\ntitle: T\n--- \t\r\nBody\n", "---\ntitle: T\n--- \t\r\n", "title: T\n"),  # spaces: still the fence's
+        ("+++\ntitle = 'T'\n+++x\nBody\n", "+++\ntitle = 'T'\n+++", "title = 'T'\n"),
+        ("---\ntitle: T\n+++\n---\n", "---\ntitle: T\n+++\n---\n", "title: T\n+++\n"),  # only its own fence
+    ],
+)
+def test_front_matter_ends_where_hugo_ends_it(text, front, body):
+    fm = frontmatter.split(text, "p.md")
+    assert text[fm.span.start : fm.span.end] == front
+    assert text[fm.body.start : fm.body.end] == body
+
+
+def test_unclosed_front_matter_after_blank_lines_names_the_fence_line():
+    with pytest.raises(Docl10nError, match=r"^p\.md:3: front matter opened with --- is never closed$"):
+        frontmatter.split("\n\n---\ntitle: T\n", "p.md")

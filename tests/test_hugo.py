@@ -134,3 +134,34 @@ def test_in_page_links_still_resolve(tmp_path, hugo):
                 assert f'id="{anchor}"' in zh, f"{rel}: #{anchor}"
                 checked += 1
     assert checked >= 20
+
+
+# Front matter that Hugo's page lexer reads, though it is not quite the usual shape.
+ODD_FRONT_MATTER = {
+    "blank-first.md": "\n\n---\ntitle: Blank lines first\n---\n\nBody of the first page.\n",
+    "four-dashes.md": "---\ntitle: Closed by four dashes\n----\n\nBody of the second page.\n",
+    "spaces.md": "---   \ntitle: Fences with spaces\n---\t \n\nBody of the third page.\n",
+    "toml.md": "+++\ntitle = 'Closed by four pluses'\n++++\n\nBody of the fourth page.\n",
+    "crlf.md": "\r\n---\r\ntitle: Windows lines\r\n---\r\n\r\nBody of the fifth page.\r\n",
+}
+
+
+def test_front_matter_is_where_hugo_finds_it(tmp_path, hugo):
+    """Hugo renders each odd page with the title docl10n found, and its translation after a build."""
+    sources = tmp_path / "in"
+    for name, text in ODD_FRONT_MATTER.items():
+        (sources / name).parent.mkdir(parents=True, exist_ok=True)
+        (sources / name).write_bytes(text.encode("utf-8"))
+    config = pseudo_project(tmp_path, {name: sources / name for name in ODD_FRONT_MATTER})
+    assert not pipeline.build(config, "zh_CN", attribution=False).failed
+    render(hugo, tmp_path / "source", tmp_path / "en")
+    render(hugo, tmp_path / "build" / "zh_CN", tmp_path / "zh")
+    for name in ODD_FRONT_MATTER:
+        page = pipeline.read_page(config, name)
+        title = next(u.msgid for u in page.units if u.key == ("title",))
+        body = next(u.msgid for u in page.units if u.kind == "paragraph")
+        en = html_path(tmp_path / "en", name).read_text(encoding="utf-8")
+        zh = html_path(tmp_path / "zh", name).read_text(encoding="utf-8")
+        assert html.unescape(TITLE.search(en).group(1)) == title, name
+        assert html.unescape(TITLE.search(zh).group(1)) == PSEUDO + title, name
+        assert f"<p>{PSEUDO}{body}</p>" in zh and "title" not in zh.split("<main>")[1], name

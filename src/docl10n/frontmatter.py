@@ -22,21 +22,32 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: same nod
 
 FENCES = {"---": "yaml", "+++": "toml"}
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n|\r|\n))*")
 NEVER = frozenset({"link", "icon", "aliases", "weight", "keywords", "layout", "url", "slug", "type", "image"})
 
 
 def split(text: str, path: str) -> FrontMatter | None:
-    """Find the front matter block at the top of a page, if any."""
-    first = LINE.match(text)
-    fence = first.group().rstrip("\r\n").rstrip(" \t") if first else ""
+    """Find the front matter block at the top of a page, if any, where Hugo finds it.
+
+    As Hugo's page lexer: blank lines may come before the opening fence,
+    and the first line that *starts* with the same fence closes it. What
+    follows the closing fence on its line (a fourth ``-``, say) is not
+    front matter but the start of the body, unless it is only spaces.
+    """
+    lead = BLANK_LINES.match(text).end()
+    first = LINE.match(text, lead)
+    fence = first.group().rstrip("\r\n").rstrip(" \t")
     if fence in FENCES:
         pos = first.end()
         for m in LINE.finditer(text, pos):
             if m.start() == m.end():
                 break
-            if m.group().rstrip("\r\n").rstrip(" \t") == fence:
-                return FrontMatter(FENCES[fence], Span(0, m.end()), Span(first.end(), m.start()))
-        raise Docl10nError(path, 1, f"front matter opened with {fence} is never closed")
+            line = m.group()
+            if line.startswith(fence):
+                rest = line[3:].rstrip("\r\n")
+                end = m.end() if not rest.strip(" \t") else m.start() + 3
+                return FrontMatter(FENCES[fence], Span(0, end), Span(first.end(), m.start()))
+        raise Docl10nError(path, _line_of(text, lead), f"front matter opened with {fence} is never closed")
     if re.match(r'\{\s*["}]', text):  # not a page opening with a {{< shortcode >}}
         try:
             _, end = json.JSONDecoder().raw_decode(text)
