@@ -100,6 +100,7 @@ MUST_FIRE = [
     ("emphasis", "Click **Search** button.", "点击**“搜索”**按钮。", ZH),
     ("emphasis", "An _important_ step.", "一个_重要_步骤。", ZH),
     ("emphasis", "An *important* step.", "一个 *重要 步骤。", ZH),
+    ("emphasis", "Use **bold**, or a * star.", "使用**粗体，或一个 * 星号。", ZH),  # a literal * is not a **
     ("heading-id", "Install {#install}", "安装", HEADING),
     ("heading-id", "Install {#install}", "安装 {#anzhuang}", HEADING),
     ("heading-id", "Install", "安装 {#install}", HEADING),
@@ -120,6 +121,8 @@ MUST_FIRE = [
 
 # (msgid, msgstr, options): no finding at all (warnings included).
 MUST_NOT_FIRE = [
+    ("** For Grafana only.**", "（** 仅适用于 Grafana。**）", ZH),  # markers the source shows as text too
+    ("** For Grafana only.**", "‹** For Grafana only.**›", ZH),
     ("Run `docker run` now.", "现在运行 `docker run`。", ZH),
     ("Set `A` and `B`.", "设置 `B` 和 `A`。", ZH),
     ("Use `` `x` ``.", "使用 `` `x` ``。", ZH),

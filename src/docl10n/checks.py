@@ -347,6 +347,7 @@ class _Markup(NamedTuple):
     stray: tuple[tuple[str, str], ...]  # (emphasis run, context) left as literal text
     labels: tuple[str, ...]  # reference link labels, case-folded
     visible: str  # text outside code and markup, URLs still in
+    literal: tuple[str, ...] = ()  # every emphasis run left as text, flanking a word or not
 
 
 class _Parsed:
@@ -368,6 +369,7 @@ class _Parsed:
     tags: tuple[str, ...]  # raw HTML tags: "<b>", "</b>"
     unsafe: tuple[str, ...]
     stray: tuple[tuple[str, str], ...]  # (emphasis run, context) left as literal text
+    literal: tuple[str, ...]  # every emphasis run left as text (stray or not), not in ``marks``
     labels: tuple[str, ...]  # reference link labels, case-folded
     heading_id: str | None
     marks: tuple  # all of the above: what the error checks compare whatever the unit
@@ -388,6 +390,7 @@ class _Parsed:
         else:
             markup = _NO_MARKUP
         d["dests"], d["tags"], d["unsafe"], d["stray"], d["labels"] = markup[:5]
+        d["literal"] = markup.literal
         found = _HEADING_ID.search(text) if "{" in text else None
         d["heading_id"] = found.group(0).strip() if found else None
         d["marks"] = (d["code"], d["open_ticks"], d["shortcodes"], *markup[:5], d["heading_id"])
@@ -443,6 +446,7 @@ class _Parsed:
         tags: list[str] = []
         unsafe: list[str] = []
         stray: list[tuple[str, str]] = []
+        literal: list[str] = []
         prose: list[str] = []
         syntax: list[str] = []  # text with markup reduced, for reference labels
         tokens, autolink = _inline_tokens(masked), False
@@ -453,6 +457,7 @@ class _Parsed:
                 syntax.append(tok.content)
                 if "*" in tok.content or "_" in tok.content:
                     stray += _stray_runs(tok.content, _edge(tokens, i - 1), _edge(tokens, i + 1))
+                    literal += _DELIMS.findall(tok.content)
             elif kind in ("text_special", "softbreak", "hardbreak"):
                 prose.append(tok.content or " ")
                 syntax.append(" " if kind == "softbreak" else "\x02")  # a label may wrap across lines
@@ -483,7 +488,8 @@ class _Parsed:
         bracketed = _LABEL.finditer("".join(syntax)) if "[" in masked else ()
         labels = (unmask(" ".join((m.group(2) or m.group(1)).split()).casefold()) for m in bracketed)
         return _Markup(tuple(dests), tuple(tags), tuple(unsafe),
-                       tuple((r, unmask(c)) for r, c in stray), tuple(label for label in labels if label), visible)
+                       tuple((r, unmask(c)) for r, c in stray), tuple(label for label in labels if label), visible,
+                       tuple(literal))
 
 
 _NO_MARKUP = _Markup((), (), (), (), (), "")
@@ -627,7 +633,9 @@ def _block_syntax(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]
 
 @_check("emphasis", "error", "emphasis markers (*, **, _, __) must open and close")
 def _emphasis(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]:
-    extra = _excess(src.stray, tr.stray, key=lambda x: x[0])
+    # A marker the source shows as text too is no loss, even where the
+    # translation's punctuation makes it flank a word: ‹** only.**›.
+    extra = _excess([(run, "") for run in src.literal], tr.stray, key=lambda x: x[0])
     if extra:
         (run, context), more = extra[0], f" ({len(extra)} markers)" if len(extra) > 1 else ""
         yield (f"emphasis marker {run} near “{context}” does not pair up and will show as is{more};"
