@@ -737,5 +737,11 @@ def check_message(msgid: str, msgstr: str, options: CheckOptions = CheckOptions(
 
 
 def errors(msgid: str, msgstr: str, options: CheckOptions = CheckOptions()) -> list[Finding]:
-    """Only the errors: the build keeps the source text of a unit that has any."""
+    """Only the errors: the build keeps the source text of a unit that has any.
+
+    Asked of every translated unit a build writes, so the usual answer
+    (the msgstr keeps the msgid's markup: none) returns before any list is made.
+    """
+    if not msgstr or msgstr == msgid or _alike_for_errors(_parse(msgid), _parse(msgstr), options):
+        return []
     return check_message(msgid, msgstr, options, _ERROR_CHECKS)

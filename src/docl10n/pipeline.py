@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial, wraps
+from functools import lru_cache, partial, wraps
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -452,8 +452,15 @@ def refusals(locale: str, unit: Unit, msgstr: str) -> list[str]:
         msgstr = " ".join(msgstr.split("\n"))
         if unit.kind.startswith("table"):
             msgstr = UNESCAPED_PIPE.sub(r"\1\\|", msgstr)
-    options = checks.CheckOptions(locale=locale, inline=unit.inline, kind=unit.kind)
-    return [f"[{f.check}] {f.message}" for f in checks.errors(unit.msgid, msgstr, options)]
+    return [f"[{f.check}] {f.message}" for f in checks.errors(unit.msgid, msgstr, _options(locale, unit.inline, unit.kind))]
+
+
+@lru_cache(maxsize=256)
+def _options(locale: str, inline: bool, kind: str) -> checks.CheckOptions:
+    """One ``CheckOptions`` per kind of unit, not one per unit."""
+    from . import checks
+
+    return checks.CheckOptions(locale=locale, inline=inline, kind=kind)
 
 
 @_safely("build")
