@@ -188,9 +188,13 @@ def write_record(path: Path, data: bytes) -> None:
     two runs writing the same record write the same bytes. A record that
     cannot be written only costs time; a link in its place is not followed.
     """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+        try:
+            fd = os.open(path, flags, 0o666)
+        except FileNotFoundError:  # the folder first, once
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, flags, 0o666)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
     except OSError:

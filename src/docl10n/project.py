@@ -285,10 +285,13 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> os.stat_resul
             return None
     except OSError:
         mode = 0o666 & ~_UMASK
-    path.parent.mkdir(parents=True, exist_ok=True)
     import tempfile  # a run that writes nothing never loads it
 
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except FileNotFoundError:  # the folder first; not asked for each file of a folder that is there
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         view = memoryview(data)
         while view:
