@@ -119,10 +119,23 @@ def test_a_hand_edited_catalog_reads_as_polib_reads_it():
         '#~ msgid "a"\n#~ msgstr "y"\n\nmsgid "a"\nmsgstr "x"\n',  # obsolete, then live again: no duplicate
         "",
         "\n\n",
+        'msgid "a\u2028b"\nmsgstr "c\x85d\u2029\x1c"\n',  # str.splitlines would break a line there; gettext does not
+        '# note\u2028more\nmsgid ""\n"a\u2028"\n"b"\nmsgstr ""\n',  # as polib writes them: a string line ends after
     ],
 )
 def test_layouts_the_fast_reader_takes(text):
     assert_as_before(text, fast=True)
+
+
+@pytest.mark.parametrize("read", [catalog.parse, catalog._parse_with_polib], ids=["parse", "polib"])
+def test_strings_with_unicode_line_separators_read_back_whole(read):
+    """polib cuts the text it is given at U+2028 and the like, and so lost a character of such a string."""
+    po = polib.POFile(wrapwidth=78)
+    po.append(polib.POEntry(msgid="Line\u2028sep and\u2029para \x85 nel \x1c fs", msgstr="Zeile\u2028x", tcomment="a\x85b"))
+    text = catalog.render(po)
+    assert text == str(po)  # written as polib writes it
+    (entry,) = read(text, "p.po")
+    assert (entry.msgid, entry.msgstr, entry.tcomment) == (po[0].msgid, po[0].msgstr, po[0].tcomment)
 
 
 @pytest.mark.parametrize(
@@ -141,8 +154,6 @@ def test_layouts_the_fast_reader_takes(text):
         'msgid   "a"\nmsgstr "b"  \n',
         'msgid "a"\nmsgstr "b"\n# a trailing comment\n',  # polib drops it
         'msgid "a"\nmsgstr "b"\n#~| msgid "c"\n',  # polib then drops the entry before it
-        'msgid "a\u2028b"\nmsgstr ""\n',  # str.splitlines breaks a line there
-        'msgid "a\x85b"\nmsgstr ""\n',
         'msgid "a\rb"\nmsgstr ""\n',
         "\ufeffmsgid \"a\"\nmsgstr \"b\"\n",
         "# only a header\n",

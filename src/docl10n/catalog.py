@@ -151,12 +151,31 @@ def parse(text: str, path: str) -> polib.POFile:
     return po if po is not None else _parse_with_polib(text, path)
 
 
+class _Lines(str):
+    """Catalog text cut into lines as polib cuts a file it opens: at ``\r\n``, ``\r`` or ``\n``.
+
+    Text it is given, polib cuts with ``str.splitlines``, which also breaks
+    at U+2028, U+2029, NEL and FS/GS/RS; polib writes those unescaped
+    inside strings, so a string holding one would lose a character on
+    every read.
+    """
+
+    def splitlines(self, keepends: bool = False) -> list[str]:  # type: ignore[override]
+        lines = _LINE_END.split(self)
+        if lines[-1] == "":
+            lines.pop()
+        return [line + "\n" for line in lines] if keepends else lines
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def _parse_with_polib(text: str, path: str) -> polib.POFile:
     _validate(text, path)
     if "\n" not in text:  # polib would take a one-line string for a file name
         text += "\n"
     try:
-        return polib.pofile(text, wrapwidth=78, check_for_duplicates=True)
+        return polib.pofile(_Lines(text), wrapwidth=78, check_for_duplicates=True)
     except (OSError, ValueError) as exc:
         message = str(exc)
         m = re.search(r"\(line (\d+)\)", message)
@@ -176,7 +195,7 @@ def _duplicate_line(text: str) -> int:
     """
     live: set[tuple[str | None, str]] = set()
     try:
-        entries = polib.pofile(text, wrapwidth=78, check_for_duplicates=False)
+        entries = polib.pofile(_Lines(text), wrapwidth=78, check_for_duplicates=False)
     except (OSError, ValueError):  # polib stopped at the duplicate; past it, something else is wrong too
         return 0
     for entry in entries:
@@ -188,7 +207,7 @@ def _duplicate_line(text: str) -> int:
     return 0
 
 
-_BREAKS = r"\n\r\v\f\x1c-\x1e\x85\u2028\u2029"  # where str.splitlines, and so polib, ends a line
+_BREAKS = r"\n\r"  # where a line of a catalog ends (``_Lines``)
 _CHAR = rf"[^{_BREAKS}]"
 _QUOTED = rf'"[^"\\{_BREAKS}]*(?:\\{_CHAR}[^"\\{_BREAKS}]*)*"\n'  # one string, ending its line
 _ENTRY = re.compile(  # one entry, its lines in the order gettext writes them
@@ -271,7 +290,7 @@ def _read(text: str) -> polib.POFile | None:
         first = pos + len(skip) if skip and body.startswith("#~|", pos) else pos
         line += body.count("\n", counted, first)
         counted = first
-        tcomment = "\n".join(c[2:] for c in tc.splitlines()).lstrip("\n") if tc else ""
+        tcomment = "\n".join(c[2:] for c in tc[:-1].split("\n")).lstrip("\n") if tc else ""
         opening = not entries and head is None
         if opening:
             header, tcomment = tcomment, ""
@@ -315,7 +334,8 @@ def _read(text: str) -> polib.POFile | None:
 
 
 WRAP = 78
-_SPECIAL = re.compile(r'[\\"\t\b' + _BREAKS + "]")  # a character to escape, or one that ends a line
+# a character to escape, or one where polib (str.splitlines) starts a new line of the string
+_SPECIAL = re.compile(r'[\\"\t\b\n\r\v\f\x1c-\x1e\x85\u2028\u2029]')
 _EMDASH = re.compile(r"""[\w!"'&.,?]-{2,}\w""")  # where textwrap's word splitter sees an em-dash
 _LETTER = r"[^\d\W]"
 _CUT = (  # where textwrap's word splitter ends a chunk of escaped text (no em-dash, no whitespace but spaces)
