@@ -142,6 +142,20 @@ def test_unclosed_front_matter_is_a_located_error():
     assert str(exc.value) == "p.md:1: front matter opened with --- is never closed"
 
 
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('+++\ntitle = "T"\n\ndateday = 07\n+++\n\nBody\n', 4),  # leading zero: Hugo refuses it too
+        ('\n+++\ntitle = "T\n+++\n', 3),
+        ("+++\ntitle = [1,\n+++\n", 3),  # at the end of the front matter
+    ],
+)
+def test_invalid_toml_names_its_line(text, line):
+    with pytest.raises(Docl10nError) as exc:
+        parse_page(text, "p.md")
+    assert exc.value.problem.line == line and "invalid TOML front matter" in str(exc.value)
+
+
 def test_invalid_yaml_names_its_line():
     with pytest.raises(Docl10nError) as exc:
         parse_page("---\ntitle: ok\nbad: [unclosed\n---\n", "p.md")

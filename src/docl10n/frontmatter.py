@@ -198,7 +198,9 @@ def _toml_values(text: str, fm: FrontMatter, path: str, keys: Keys) -> Iterator[
     try:
         data = tomllib.loads(body.replace("\r\n", "\n"))
     except tomllib.TOMLDecodeError as exc:
-        line = _line_of(text, fm.body.start) + (getattr(exc, "lineno", 1) or 1) - 1
+        # Python 3.11's error has no lineno: its message ends "(at line 2, column 12)" or "(at end of document)"
+        at = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
+        line = _line_of(text, fm.body.start) + int(at.group(1)) - 1 if at else _line_of(text, fm.body.end)
         raise Docl10nError(path, line, f"invalid TOML front matter: {str(exc).split(' (at')[0]}") from None
     table: tuple = ()
     counters: dict[tuple, int] = {}
