@@ -165,3 +165,28 @@ def test_front_matter_is_where_hugo_finds_it(tmp_path, hugo):
         assert html.unescape(TITLE.search(en).group(1)) == title, name
         assert html.unescape(TITLE.search(zh).group(1)) == PSEUDO + title, name
         assert f"<p>{PSEUDO}{body}</p>" in zh and "title" not in zh.split("<main>")[1], name
+
+
+ATTRIBUTES = "## 发行版？{#what-is}\n\n## Spaced { #spaced .cls }\n\n## Glued{#glued}  \n\n## Only a class {.only}\n\n## Keyed {data-x=1}\n\nSetext {#setext}\n---\n"
+
+
+def test_heading_attributes_stay_where_hugo_reads_them(tmp_path, hugo):
+    """Goldmark's {#id .class key=value} after a heading, with or without spaces: kept out of the msgid
+    and after the translation, so the translated heading keeps its id and shows no brace."""
+    src = tmp_path / "in" / "attrs.md"
+    src.parent.mkdir()
+    src.write_text("---\ntitle: Attributes\n---\n\n" + ATTRIBUTES, encoding="utf-8")
+    config = pseudo_project(tmp_path, {"attrs.md": src})
+    page = pipeline.read_page(config, "attrs.md")
+    assert [u.msgid for u in page.units if u.kind == "heading"] == [
+        "发行版？", "Spaced", "Glued", "Only a class", "Keyed", "Setext"]
+    assert not pipeline.build(config, "zh_CN", attribution=False).failed
+    render(hugo, tmp_path / "source", tmp_path / "en")
+    render(hugo, tmp_path / "build" / "zh_CN", tmp_path / "zh")
+    en = html_path(tmp_path / "en", "attrs.md").read_text(encoding="utf-8")
+    zh = html_path(tmp_path / "zh", "attrs.md").read_text(encoding="utf-8")
+    for anchor in ("what-is", "spaced", "glued", "setext"):
+        assert f'id="{anchor}"' in en and f'id="{anchor}"' in zh, anchor
+    assert 'class="only"' in zh and 'data-x="1"' in zh and 'class="cls"' in zh
+    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", zh)
+    assert len(headings) == 6 and all(h.startswith(PSEUDO) and "{" not in h for h in headings), headings

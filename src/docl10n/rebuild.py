@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from . import frontmatter
 from .catalog import Translation
 from .model import ATTRIBUTION_TEMPLATE, Docl10nError, FrontMatter, Keys, Page, Problem, Span, Unit
-from .segment import LINE_BREAK, block_signature
+from .segment import HEADING_ATTRIBUTES, LINE_BREAK, block_signature
 
 UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
 DEFAULT_ATTRIBUTION = ATTRIBUTION_TEMPLATE
@@ -96,8 +96,9 @@ def _heading_ids(page: Page) -> dict[Unit, str | None]:
             continue
         eol_at = LINE_BREAK.search(page.text, unit.span.end)
         rest = page.text[unit.span.end : eol_at.start() if eol_at else len(page.text)]
-        if m := re.search(r"\{[^{}]*#([^\s{}.#]+)[^{}]*\}", rest):
-            seen.add(m.group(1))
+        if HEADING_ATTRIBUTES.search(rest):  # the page sets this heading's attributes: a second block would be text
+            if m := re.search(r"#([^\s{}.#]+)", rest):
+                seen.add(m.group(1))
             ids[unit] = None
             continue
         base = anchorize(unit.msgid)

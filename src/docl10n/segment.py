@@ -41,7 +41,9 @@ RAW_BLOCK = re.compile(
 )
 DISPLAY_MATH = re.compile(r"\$\$.*\$\$|\\\[.*\\\]", re.DOTALL)  # a paragraph that is only display math
 BLOCK_ATTRIBUTES = re.compile(r"\{[.#][^{}]*\}")  # goldmark's `{.class}` line after a block: not text
-HEADING_ATTRIBUTES = re.compile(r"[ \t]+\{[#.][^{}]*\}$")  # Hugo's `## Title {#id}`: not text
+_ATTRIBUTE = r"""(?:[#.][^\s{}"'=]+|[A-Za-z_:][\w:.-]*[ \t]*=[ \t]*(?:"[^"\r\n]*"|'[^'\r\n]*'|[^\s{}"']+))"""
+# Hugo's (goldmark's) `## Title {#id .class key=value}` at the end of a heading, spaces or none around: not text
+HEADING_ATTRIBUTES = re.compile(rf"[ \t]*\{{[ \t]*{_ATTRIBUTE}(?:[ \t]+{_ATTRIBUTE})*[ \t]*\}}[ \t]*$")
 DEFAULT_ATTRIBUTION = ATTRIBUTION_MARKERS
 _RECORDED = ("paragraph", "heading", "lheading", "table")
 
