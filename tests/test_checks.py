@@ -124,6 +124,7 @@ MUST_NOT_FIRE = [
     ("** For Grafana only.**", "（** 仅适用于 Grafana。**）", ZH),  # markers the source shows as text too
     ("** For Grafana only.**", "‹** For Grafana only.**›", ZH),
     ("Run `docker run` now.", "现在运行 `docker run`。", ZH),
+    ("`custom_checkbox`{ #custom-checkbox }", "‹`custom_checkbox`{ #custom-checkbox }›", ZH),  # a paragraph: text
     ("Set `A` and `B`.", "设置 `B` 和 `A`。", ZH),
     ("Use `` `x` ``.", "使用 `` `x` ``。", ZH),
     ("Use ` x ` here.", "在这里使用 ` x `。", ZH),
