@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,13 @@ def test_table_aligns_and_colours_only_when_asked():
     coloured = report.table(rows(PAGES, "page"), TOTALS, "page", color=True)
     assert "\x1b[33m     2\x1b[0m" in coloured and "\x1b[32m 100.0\x1b[0m" in coloured
     assert re.sub(r"\x1b\[\d+m", "", coloured) == report.table(rows(PAGES, "page"), TOTALS, "page")
+
+
+def test_table_columns_line_up_on_a_terminal_with_wide_names():
+    pages = {"zh_CN": [Coverage("指南/安装.md", 6, 2, 2, 1, 100, 60, 20), Coverage("guide/b.md", 1, 0, 1, 0, 10, 5, 0)]}
+    lines = report.table(rows(pages, "page"), {"zh_CN": combine("zh_CN", pages["zh_CN"])}, "page").splitlines()[1:]
+    wide = [sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in lines]
+    assert len(lines) == 4 and len(set(wide)) == 1, lines  # as many columns each: CJK characters take two
 
 
 def test_json_csv_and_markdown_carry_the_same_numbers():

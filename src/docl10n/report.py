@@ -11,6 +11,7 @@ import csv
 import html
 import io
 import json
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 from .model import Coverage
@@ -58,7 +59,7 @@ def table(rows: Rows, totals: Totals, by: str = "page", color: bool = False) -> 
             (c.name, c.total, c.translated, c.fuzzy, c.untranslated, c.words_total, c.words_translated, f"{c.percent:.1f}")
             for c in shown
         ]
-        width = max([len(head[0])] + [len(str(r[0])) for r in lines])
+        width = max([len(head[0])] + [_columns(str(r[0])) for r in lines])
         out.append(_style(f"{locale}:", "1", color))
         out.append(_style(_line(head, width), "1", color))
         for c, r in zip(shown, lines):
@@ -71,10 +72,15 @@ def _line(cells: Sequence[object], width: int, codes: Mapping[int, str] | None =
     """Cells padded to their column (names left, numbers right), some coloured."""
     out = []
     for i, cell in enumerate(cells):
-        text = f"{cell!s:<{width}}" if i == 0 else f"{cell!s:>{max(6, len(HEAD[i]))}}"
+        text = f"{cell!s}{' ' * (width - _columns(str(cell)))}" if i == 0 else f"{cell!s:>{max(6, len(HEAD[i]))}}"
         code = (codes or {}).get(i)
         out.append(_style(text, code, True) if code else text)
     return "  ".join(out)
+
+
+def _columns(text: str) -> int:
+    """Terminal columns ``text`` takes: two for a wide (CJK) character, as in a page or folder name."""
+    return len(text) + sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF") if not text.isascii() else len(text)
 
 
 def _renamed(c: Coverage, name: str) -> Coverage:
