@@ -167,7 +167,10 @@ def test_front_matter_is_where_hugo_finds_it(tmp_path, hugo):
         assert f"<p>{PSEUDO}{body}</p>" in zh and "title" not in zh.split("<main>")[1], name
 
 
-ATTRIBUTES = "## 发行版？{#what-is}\n\n## Spaced { #spaced .cls }\n\n## Glued{#glued}  \n\n## Only a class {.only}\n\n## Keyed {data-x=1}\n\nSetext {#setext}\n---\n"
+ATTRIBUTES = (
+    "## 发行版？{#what-is}\n\n## Spaced { #spaced .cls }\n\n## Glued{#glued}  \n\n## Only a class {.only}\n\n"
+    "## Keyed {data-x=1}\n\nSetext {#setext}\n---\n\n### Closed {#closed} ###\n"
+)
 
 
 def test_heading_attributes_stay_where_hugo_reads_them(tmp_path, hugo):
@@ -179,14 +182,14 @@ def test_heading_attributes_stay_where_hugo_reads_them(tmp_path, hugo):
     config = pseudo_project(tmp_path, {"attrs.md": src})
     page = pipeline.read_page(config, "attrs.md")
     assert [u.msgid for u in page.units if u.kind == "heading"] == [
-        "发行版？", "Spaced", "Glued", "Only a class", "Keyed", "Setext"]
+        "发行版？", "Spaced", "Glued", "Only a class", "Keyed", "Setext", "Closed"]
     assert not pipeline.build(config, "zh_CN", attribution=False).failed
     render(hugo, tmp_path / "source", tmp_path / "en")
     render(hugo, tmp_path / "build" / "zh_CN", tmp_path / "zh")
     en = html_path(tmp_path / "en", "attrs.md").read_text(encoding="utf-8")
     zh = html_path(tmp_path / "zh", "attrs.md").read_text(encoding="utf-8")
-    for anchor in ("what-is", "spaced", "glued", "setext"):
+    for anchor in ("what-is", "spaced", "glued", "setext", "closed"):
         assert f'id="{anchor}"' in en and f'id="{anchor}"' in zh, anchor
     assert 'class="only"' in zh and 'data-x="1"' in zh and 'class="cls"' in zh
-    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", zh)
-    assert len(headings) == 6 and all(h.startswith(PSEUDO) and "{" not in h for h in headings), headings
+    headings = re.findall(r"<h[23][^>]*>(.*?)</h[23]>", zh)
+    assert len(headings) == 7 and all(h.startswith(PSEUDO) and "{" not in h for h in headings), headings

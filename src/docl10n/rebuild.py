@@ -20,6 +20,7 @@ from .model import ATTRIBUTION_TEMPLATE, Docl10nError, FrontMatter, Keys, Page, 
 from .segment import HEADING_ATTRIBUTES, LINE_BREAK, block_signature
 
 UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
+ATX_CLOSING = re.compile(r"[ \t]+#+[ \t]*$")  # "## Title {#id} ##": the closing run is not part of the heading
 DEFAULT_ATTRIBUTION = ATTRIBUTION_TEMPLATE
 
 
@@ -95,7 +96,7 @@ def _heading_ids(page: Page) -> dict[Unit, str | None]:
         if unit.kind != "heading":
             continue
         eol_at = LINE_BREAK.search(page.text, unit.span.end)
-        rest = page.text[unit.span.end : eol_at.start() if eol_at else len(page.text)]
+        rest = ATX_CLOSING.sub("", page.text[unit.span.end : eol_at.start() if eol_at else len(page.text)])
         if HEADING_ATTRIBUTES.search(rest):  # the page sets this heading's attributes: a second block would be text
             if m := re.search(r"#([^\s{}.#]+)", rest):
                 seen.add(m.group(1))
