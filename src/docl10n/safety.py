@@ -147,16 +147,20 @@ def finished(config: Config, name: str) -> Iterator[bool]:
     its lock; one that is killed does not, since the file is removed when a
     run starts. So only a run after a killed one (or the first, or one after
     the cache was deleted) needs to look through its folders for leftovers.
-    Call while holding the lock of ``name``.
+    ``name`` is what is written (``templates``, ``catalogs-de``), so every
+    command that writes there shares it; call while holding their lock.
     """
     path = config.root / ".docl10n-cache" / "locks" / f"{name}.done"
     try:
         os.unlink(path)
         done = True
-    except FileNotFoundError:
+    except OSError:  # not there; or not removable, so it says nothing: look
         done = False
     yield done
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644))
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644))
+    except OSError:
+        pass  # the next run looks for leftovers: slower, never wrong
 
 
 @contextmanager
