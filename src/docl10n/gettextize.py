@@ -55,6 +55,7 @@ NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 FUZZY_CUTOFF = 0.75
 ENGLISH_SHARE = 1.5  # Latin letters per Han character above which a mixed block holds English
 TRANSLATED_ONLY = 0.15  # share of English blocks under which a page is taken as translated-only
+STRUCTURE_SHARE = 2 / 3  # share of the source's blocks a drifted translated-only page must still pair
 
 
 # -- language of a block -----------------------------------------------------------
@@ -353,26 +354,73 @@ def align_by_position(source: list[Unit], counterpart: list[Unit], path: str) ->
     return pairs
 
 
-def find_translations(source: Page, counterpart: Page) -> dict[tuple[str | None, str], Found]:
-    """Translations of the source page's units found in the counterpart page."""
+def _signature(unit: Unit) -> tuple[str, tuple[str, ...]]:
+    """What a block keeps in any language: its kind, and its code, link targets and shortcodes."""
+    return unit.kind, tuple(sorted(markup(unit.msgid).elements()))
+
+
+def align_by_structure(source: list[Unit], counterpart: list[Unit]) -> dict[int, Unit]:
+    """Pair the runs of blocks that agree in kind and markup, skipping what one page has and the other not.
+
+    For a translation made from an older English page: blocks added or
+    removed upstream since leave the rest in place. Front matter by key.
+    """
+    theirs_fm = {u.key: u for u in counterpart if u.key}
+    pairs = {n: theirs_fm[u.key] for n, u in enumerate(source) if u.key and u.key in theirs_fm}
+    mine = [(n, u) for n, u in enumerate(source) if not u.key]
+    theirs = [u for u in counterpart if not u.key]
+    matcher = SequenceMatcher(None, [_signature(u) for _, u in mine], [_signature(t) for t in theirs], autojunk=False)
+    for tag, i1, i2, j1, _ in matcher.get_opcodes():
+        if tag == "equal":
+            pairs.update((mine[i1 + k][0], theirs[j1 + k]) for k in range(i2 - i1))
+    return pairs
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The translations found for a page's units; ``problem``: a warning when the pages only partly align."""
+
+    found: dict[tuple[str | None, str], Found]
+    problem: Problem | None = None
+
+
+def find_translations(source: Page, counterpart: Page) -> Alignment:
+    """Translations of the source page's units found in the counterpart page.
+
+    A translated-only page is paired block by block; where its structure
+    parts from the source's (the English changed since), the runs of
+    blocks that still agree are paired, if they are at least
+    ``STRUCTURE_SHARE`` of the source's, with a warning; else it is refused.
+    """
     found: dict[tuple[str | None, str], Found] = {}
     units = list(counterpart.units)
-    if is_translated_only([u for u in units if not u.key]):
+    if not is_translated_only([u for u in units if not u.key]):
+        aligner = Aligner(bilingual_pairs(counterpart.text, units))
+        for u in source.units:
+            key = (u.msgctxt, u.msgid)
+            if key not in found and (f := aligner.find(u)) is not None:
+                found[key] = f
+        return Alignment(found)
+    problem, how = None, "aligned by position"
+    try:
         pairs = align_by_position(list(source.units), units, counterpart.path)
-        for n, u in enumerate(source.units):
-            t = pairs.get(n)
-            if t is None or (u.msgctxt, u.msgid) in found:
-                continue
-            msgstr = SPACE.sub(" ", clean(t.msgid)) if u.inline else clean(t.msgid)
-            why = markup_differs(u.msgid, msgstr)
-            found[(u.msgctxt, u.msgid)] = Found(msgstr, True, "", t.line, why or "aligned by position")
-        return found
-    aligner = Aligner(bilingual_pairs(counterpart.text, units))
-    for u in source.units:
-        key = (u.msgctxt, u.msgid)
-        if key not in found and (f := aligner.find(u)) is not None:
-            found[key] = f
-    return found
+    except Docl10nError as exc:
+        pairs = align_by_structure(list(source.units), units)
+        blocks = sum(1 for u in source.units if not u.key)
+        aligned = sum(1 for n in pairs if not source.units[n].key)
+        if aligned < STRUCTURE_SHARE * blocks:
+            raise
+        p, how = exc.problem, "aligned by structure"
+        problem = replace(p, message=f"{p.message}; {aligned} of {blocks} blocks paired by kind and markup, as fuzzy",
+                          severity="warning")
+    for n, u in enumerate(source.units):
+        t = pairs.get(n)
+        if t is None or (u.msgctxt, u.msgid) in found:
+            continue
+        msgstr = SPACE.sub(" ", clean(t.msgid)) if u.inline else clean(t.msgid)
+        why = markup_differs(u.msgid, msgstr)
+        found[(u.msgctxt, u.msgid)] = Found(msgstr, True, "", t.line, why or how)
+    return Alignment(found, problem)
 
 
 # -- finding the counterpart page --------------------------------------------------
@@ -563,10 +611,13 @@ def _import(config: Config, locale: str, from_dir: Path, overwrite: bool, dry_ru
             po = read_catalog(po_path, _display(config, po_path)) if po_path.is_file() else None
             text = decode(other.path.read_bytes(), other.name)
             counterpart = parse_page(text, other.name, keys=config.keys, attribution=config.attribution_markers)
-            found = find_translations(source, counterpart)
+            alignment = find_translations(source, counterpart)
         except Docl10nError as exc:
             problems.append(exc.problem)
             continue
+        if alignment.problem is not None:
+            problems.append(alignment.problem)
+        found = alignment.found
         merged, _ = catalog.merge(pot, po, locale)
         fills = {
             key: catalog.Found(
