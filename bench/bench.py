@@ -280,7 +280,7 @@ def table(floor: float, r: dict[str, tuple[float, int]], mm: float, peers: dict,
     ]
     lines += ["", "| target | measured | met |", "| --- | ---: | --- |"]
     for name, value, limit, unit in checks:
-        shown = f"{value:.0%}" if unit == "" else f"{value:.2f}{unit}" if unit == "×" else f"{value:.0f}{unit}"
+        shown = f"{value:.1%}" if unit == "" else f"{value:.2f}{unit}" if unit == "×" else f"{value:.0f}{unit}"
         lines.append(f"| {name} | {shown} | {'yes' if value <= limit else 'no'} |")
     for name in ("mdpo", "translate-toolkit"):
         if peers.get(name) is None:
