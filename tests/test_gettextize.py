@@ -215,6 +215,26 @@ def test_markup_keeps_blocks_of_one_kind_apart():
         "And `docker rm` it.": "再 `docker rm` 它。"}
 
 
+BLOCKS = st.sampled_from(["Run `a`.", "Run `b`.", "See [x](/x).", "Plain words.", "- An item.", "## A heading"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(BLOCKS, min_size=1, max_size=12), st.data())
+def test_structure_pairs_keep_order_and_agree_in_kind_and_markup(blocks, data):
+    """Whatever was added or dropped: pairs never cross, and each pair agrees in kind and markup."""
+    kept = [b for b in blocks if data.draw(st.booleans())] or blocks[:1]
+    added = data.draw(st.lists(BLOCKS, max_size=3))
+    theirs = kept[:1] + added + kept[1:]
+    source = segment.parse_page("\n\n".join(blocks) + "\n", "source/page.md").units
+    mirror = segment.parse_page("\n\n".join(theirs) + "\n", "mirror/page.md").units
+    pairs = gettextize.align_by_structure(list(source), list(mirror))
+    order = [mirror.index(pairs[n]) for n in sorted(pairs)]
+    assert order == sorted(order) and len(set(order)) == len(order)
+    assert all(gettextize._signature(source[n]) == gettextize._signature(t) for n, t in pairs.items())
+    if theirs == blocks:
+        assert len(pairs) == len(source)  # nothing changed: everything pairs
+
+
 def test_translated_only_page_too_far_apart_is_refused_where_it_parts():
     mirror = "+++\ntitle = \"什么是镜像？\"\n+++\n\n- 一。\n- 二。\n- 三。\n"
     with pytest.raises(Docl10nError) as err:
