@@ -314,26 +314,36 @@ def _memory_of_catalog(config: Config, locale: str, rel: str) -> tuple[str, list
 
 
 def _update_catalog(config: Config, locale: str, salt: str, rel: str) -> tuple:
-    """Merge one template into its catalog: (rel, summary, written, problem, key, po hash, memory, stamps of files written)."""
+    """Merge one template into its catalog: (rel, summary, written, problem, key, po hash, memory, stamps).
+
+    Each file is read once: its bytes are parsed, hashed for the cache key
+    and, when the merge changes nothing, are the catalog's bytes.
+    """
     from . import catalog
+    from .segment import decode
 
     po_path, pot_path = config.catalog_path(locale, rel), config.template_path(rel)
-    own = _rel(config, po_path)
+    po_file, pot_file = config.catalog_file(locale, rel), config.template_file(rel)
+    own, pot_name = _rel(config, po_path), _rel(config, pot_path)
+    reads = cache.Reads()
     try:
-        pot = read_catalog(pot_path, _rel(config, pot_path))
-        po = read_catalog(po_path, own) if po_path.is_file() else None
+        if (pot_data := reads.read(pot_file)) is None:
+            raise Docl10nError(pot_name, 0, "cannot read catalog")
+        pot = catalog.parse(decode(pot_data, pot_name), pot_name)
+        po_data = reads.read(po_file) if po_path.is_file() else None
+        if po_data is None and po_path.is_file():
+            raise Docl10nError(own, 0, "cannot read catalog")
+        po = catalog.parse(decode(po_data, own), own) if po_data is not None else None
     except Docl10nError as exc:
-        return rel, None, False, exc.problem, None, None, None, {}
+        return rel, None, False, exc.problem, None, None, None, reads.stamps
     memory = parallel.shared("memory") or {}
     merged, summary = catalog.merge(pot, po, locale, _Memory(memory, own))  # type: ignore[arg-type]
-    data = catalog.render(merged).encode("utf-8") if summary.changed else cache.read(po_path)
+    data = catalog.render(merged).encode("utf-8") if summary.changed else po_data
     st = atomic_write(po_path, data) if summary.changed else None  # type: ignore[arg-type]
-    written = cache.Reads()
-    written.wrote(config.catalog_file(locale, rel), data, st)  # type: ignore[arg-type]
+    reads.wrote(po_file, data, st)  # type: ignore[arg-type]
     lent = [[k, v[0]] for k, v in catalog.memory_of([("", merged)]).items()]
-    po_digest = cache.digest(data)
-    key = cache.key(salt, cache.digest(cache.read(pot_path)), po_digest)
-    return rel, summary, st is not None, None, key, po_digest, lent, written.stamps
+    po_digest = reads.digests.get(po_file, cache.NO_FILE)  # no catalog, and none made
+    return rel, summary, st is not None, None, cache.key(salt, reads.digests[pot_file], po_digest), po_digest, lent, reads.stamps
 
 
 @_safely("update")
