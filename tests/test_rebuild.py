@@ -179,6 +179,11 @@ def test_translated_heading_keeps_english_anchor():
     )
 
 
+def test_a_hash_inside_an_attribute_value_is_not_an_id_taken():
+    text = "## Link {data-href=x#b}\n\n## B\n"
+    assert build(text, {"Link": "链接", "B": "乙"}) == "## 链接 {data-href=x#b}\n\n## 乙 {#b}\n"
+
+
 def test_explicit_id_is_outside_the_msgid():
     units = parse_page("### Install using the `apt` repository {#install-using-the-repository}\n", "p.md").units
     assert [u.msgid for u in units] == ["Install using the `apt` repository"]

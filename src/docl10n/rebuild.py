@@ -97,8 +97,8 @@ def _heading_ids(page: Page) -> dict[Unit, str | None]:
             continue
         eol_at = LINE_BREAK.search(page.text, unit.span.end)
         rest = ATX_CLOSING.sub("", page.text[unit.span.end : eol_at.start() if eol_at else len(page.text)])
-        if HEADING_ATTRIBUTES.search(rest):  # the page sets this heading's attributes: a second block would be text
-            if m := re.search(r"#([^\s{}.#]+)", rest):
+        if attrs := HEADING_ATTRIBUTES.search(rest):  # the page sets this heading's attributes: a second block would be text
+            if m := re.search(r"(?<![^\s{])#([^\s{}.#]+)", attrs.group()):  # an id, not a '#' inside a value
                 seen.add(m.group(1))
             ids[unit] = None
             continue
