@@ -9,6 +9,7 @@ and the next run to finish the job and leave no temporary file behind.
 
 from __future__ import annotations
 
+import errno
 import os
 import random
 import re
@@ -431,3 +432,56 @@ def test_written_files_get_the_usual_mode_not_mkstemps(tmp_path):
     target.chmod(0o664)
     atomic_write(target, b"two")
     assert target.stat().st_mode & 0o777 == 0o664 and target.read_bytes() == b"two"
+
+
+@pytest.mark.parametrize("staged", [False, True])
+def test_written_files_get_the_usual_mode_staged_or_not(tmp_path, staged):
+    from docl10n.project import _UMASK, atomic_write
+
+    staging = str(tmp_path / "staging") if staged else None
+    target = tmp_path / "new" / "folder" / "page.md"  # its folders are made on the way
+    atomic_write(target, b"one", durable=False, staging=staging)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~_UMASK
+    target.chmod(0o640)
+    atomic_write(target, b"two", staging=staging)
+    assert target.stat().st_mode & 0o777 == 0o640 and target.read_bytes() == b"two"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_staged_write_makes_no_temporary_file_beside_its_target(tmp_path, monkeypatch):
+    from docl10n.project import atomic_write
+
+    seen: list[str] = []
+    real_replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda a, b: seen.append(a) or real_replace(a, b))
+    atomic_write(tmp_path / "out" / "page.md", b"one", durable=False, staging=str(tmp_path / "stage"))
+    assert {Path(a).parent for a in seen} == {tmp_path / "stage"}  # tried again once its folder was made
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["page.md"]
+
+
+def test_a_staging_folder_on_another_file_system_falls_back_to_one_beside_the_target(tmp_path, monkeypatch):
+    from docl10n.project import atomic_write
+
+    real_replace, stage = os.replace, tmp_path / "stage"
+
+    def replace(a, b):
+        if Path(a).parent == stage:
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        return real_replace(a, b)
+
+    monkeypatch.setattr(os, "replace", replace)
+    st = atomic_write(tmp_path / "page.md", b"one", durable=False, staging=str(stage))
+    assert st is not None and (tmp_path / "page.md").read_bytes() == b"one"
+    assert leftovers(tmp_path) == [] and list(stage.iterdir()) == []
+
+
+def test_a_killed_runs_staged_files_are_removed_by_the_next_run_only(small: Path, cli):
+    cli("extract")
+    stage = small / ".docl10n-cache" / "tmp" / "templates"
+    stage.mkdir(parents=True, exist_ok=True)
+    (stage / "123-4.tmp").write_text("half")
+    cli("extract")  # the last run finished: nothing to look for
+    assert (stage / "123-4.tmp").exists()
+    (small / ".docl10n-cache" / "locks" / "templates.done").unlink()  # as a killed run leaves it
+    cli("extract")
+    assert list(stage.iterdir()) == []

@@ -167,6 +167,7 @@ class Reads:
 
 
 PAGES = "pages"  # folder of page records under DIR
+STAGING = "tmp"  # folder under DIR of the temporary files of a run, one subfolder per tree written
 
 
 def page_record(page: Page) -> bytes:

@@ -28,7 +28,7 @@ from urllib.parse import urlparse
 
 from . import cache, catalog, safety
 from .model import Docl10nError, Page, Problem, Unit
-from .pipeline import read_catalog, read_page
+from .pipeline import read_catalog, read_page, staging
 from .project import Config, atomic_write, page_url, source_pages
 from .segment import decode, parse_page
 
@@ -578,11 +578,14 @@ def import_translations(
     safety.check_locale(locale)
     safety.check_inside([config.locales_dir / locale], config.locales_dir, "the locale folder")
     store = config.root / cache.DIR
-    safety.check_inside([store, store / cache.PAGES], config.root, "a project folder")  # read_page keeps records there
+    safety.check_inside(  # read_page keeps records there; catalogs are staged there
+        [store, store / cache.PAGES, staging(config, f"catalogs-{locale}")], config.root, "a project folder"
+    )
     if dry_run:
         return _import(config, locale, from_dir, overwrite, dry_run)
     with safety.exclusive(config, f"locale-{locale}"), safety.finished(config, f"catalogs-{locale}") as done:
         if not done:  # as ``update``, which writes the same catalogs
+            safety.empty(staging(config, f"catalogs-{locale}"))
             safety.sweep(config.locales_dir / locale)
         return _import(config, locale, from_dir, overwrite, dry_run)
 
@@ -635,7 +638,7 @@ def _import(config: Config, locale: str, from_dir: Path, overwrite: bool, dry_ru
         written = False
         text = catalog.render(filled) if not dry_run else ""
         if not dry_run and (po is None or text != catalog.render(po)):  # same entries: leave the file as it is
-            written = atomic_write(po_path, text.encode("utf-8")) is not None
+            written = atomic_write(po_path, text.encode("utf-8"), staging=staging(config, f"catalogs-{locale}")) is not None
         pages.append(
             PageImport(
                 ref, other.name, how, len(wanted), exact, fuzzy, len(wanted) - exact - fuzzy, outcome.kept, written

@@ -61,6 +61,11 @@ def _page_salt(config: Config) -> str:
     return cache.salt("page", config.keys, config.attribution_markers)
 
 
+def staging(config: Config, tree: str) -> str:
+    """Where a run that writes ``tree`` makes its temporary files (``atomic_write``); emptied after a killed run."""
+    return f"{config.root}/{cache.DIR}/{cache.STAGING}/{tree}"
+
+
 def read_page(config: Config, rel: str, source: bytes | None = None, digest: str | None = None) -> Page:
     """The source page ``rel`` cut into units; ``source`` (and its ``digest``) when already read.
 
@@ -137,12 +142,16 @@ def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[l
     locale = str(args.get("locale", ""))
     if stage != "extract":
         safety.check_locale(locale)
-    safety.check_inside([store, store / cache.PAGES, config.locales_dir, config.templates_dir], root, "a project folder")
+    tree = "templates" if stage == "extract" else f"catalogs-{locale}" if stage == "update" else f"pages-{locale}"
+    safety.check_inside(
+        [store, store / cache.PAGES, staging(config, tree), config.locales_dir, config.templates_dir], root, "a project folder"
+    )
     if stage == "extract":
         pages = source_pages(config)
         safety.check_inside([config.template_file(rel) for rel in pages], root, "a template")
-        with safety.exclusive(config, "extract"), safety.finished(config, "templates") as done:
+        with safety.exclusive(config, "extract"), safety.finished(config, tree) as done:
             if not done:
+                safety.empty(staging(config, tree))
                 safety.sweep(config.templates_dir)
                 safety.sweep(store, {"extract.json", "files-extract.json"}, recursive=False)
             yield pages
@@ -160,9 +169,9 @@ def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[l
         out, layout = args.get("out"), args.get("layout") or config.layout
         dests = [config.output_file(locale, rel, str(layout), out) for rel in rels]  # type: ignore[arg-type]
         safety.check_inside(dests, out if isinstance(out, Path) else root, "an output page")
-    tree = f"catalogs-{locale}" if stage == "update" else f"pages-{locale}"
     with safety.exclusive(config, f"locale-{locale}"), safety.finished(config, tree) as done:
         if not done:
+            safety.empty(staging(config, tree))
             caches = {f"{stage}-{locale}.json", f"files-{stage}-{locale}.json", f"memory-{locale}.json"}
             safety.sweep(store, caches, recursive=False)
             if stage == "update":
@@ -222,7 +231,7 @@ def _extract_page(config: Config, salt: str, item: tuple[str, object]) -> tuple:
     if pot is None:
         return rel, "unchanged", None, now, reads.stamps
     data = catalog.render(pot).encode("utf-8")
-    reads.wrote(pot_file, data, atomic_write(pot_path, data, durable=False))
+    reads.wrote(pot_file, data, atomic_write(pot_path, data, durable=False, staging=staging(config, "templates")))
     return rel, "written", None, cache.key(salt, reads.digests[source_file], reads.digests[pot_file]), reads.stamps
 
 
@@ -339,7 +348,7 @@ def _update_catalog(config: Config, locale: str, salt: str, rel: str) -> tuple:
     memory = parallel.shared("memory") or {}
     merged, summary = catalog.merge(pot, po, locale, _Memory(memory, own))  # type: ignore[arg-type]
     data = catalog.render(merged).encode("utf-8") if summary.changed else po_data
-    st = atomic_write(po_path, data) if summary.changed else None  # type: ignore[arg-type]
+    st = atomic_write(po_path, data, staging=staging(config, f"catalogs-{locale}")) if summary.changed else None  # type: ignore[arg-type]
     reads.wrote(po_file, data, st)  # type: ignore[arg-type]
     lent = [[k, v[0]] for k, v in catalog.memory_of([("", merged)]).items()]
     po_digest = reads.digests.get(po_file, cache.NO_FILE)  # no catalog, and none made
@@ -588,7 +597,7 @@ def _build_page(config: Config, locale: str, settings: tuple, salt: str, item: t
         built = splice(page, catalog.translations(po) if po else {}, options, partial(refusals, locale))
     except Docl10nError as exc:
         return rel, "failed", None, (exc.problem,), reads.stamps
-    wrote = atomic_write(Path(dest), built.data, durable=False)
+    wrote = atomic_write(Path(dest), built.data, durable=False, staging=staging(config, f"pages-{locale}"))
     reads.wrote(dest, built.data, wrote)
     status = "written" if wrote is not None else "unchanged"
     kept = [[p.path, p.line, p.message, p.check, p.severity] for p in built.problems]

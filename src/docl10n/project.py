@@ -7,6 +7,8 @@ so an interrupted run leaves the old file or the new one, never half.
 
 from __future__ import annotations
 
+import errno
+import itertools
 import os
 import tomllib
 from collections.abc import Iterator
@@ -266,13 +268,21 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 
-def atomic_write(path: Path, data: bytes, durable: bool = True) -> os.stat_result | None:
+def atomic_write(path: Path, data: bytes, durable: bool = True, staging: str | None = None) -> os.stat_result | None:
     """Write ``data`` unless the file already holds it; the new file's stat when written, else None.
 
     The file gets the mode the old one had (or the usual 0666 less umask,
     not mkstemp's 0600). ``durable`` also syncs it to disk: wanted for
     catalogs, which hold people's work; templates and built pages can be
     made again, so they skip the cost.
+
+    ``staging``: a folder of the same file system, only this run's, where
+    the temporary file is made and then renamed into place. Making and
+    removing names in one folder that already exists costs the file system
+    less than doing so in each new folder of a tree (a half to a third of
+    the time, measured for a thousand new pages); and a killed run leaves
+    nothing in the user's folders. Across file systems it falls back to a
+    temporary file beside ``path``.
 
     Its mtime is set one nanosecond before its write, so it is older than
     its ctime: any later write sets the mtime to the clock, at or past that
@@ -285,18 +295,13 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> os.stat_resul
             return None
     except OSError:
         mode = 0o666 & ~_UMASK
-    import tempfile  # a run that writes nothing never loads it
-
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except FileNotFoundError:  # the folder first; not asked for each file of a folder that is there
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = _temporary(path, staging)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
-        os.fchmod(fd, mode)
+        if staging is None or mode != 0o666 & ~_UMASK:
+            os.fchmod(fd, mode)
         if durable:
             os.fsync(fd)
         st = os.fstat(fd)
@@ -304,13 +309,47 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> os.stat_resul
             os.utime(fd, ns=(st.st_atime_ns, st.st_mtime_ns - 1))
         except OSError:
             pass  # then the cache waits for the file to age, as for any other
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except FileNotFoundError:  # the folder first; not asked for each file of a folder that is there
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, path)
         return os.fstat(fd)  # after the rename, which may move the ctime
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        raise
+        if not (staging is not None and isinstance(exc, OSError) and exc.errno == errno.EXDEV):
+            raise
     finally:
         os.close(fd)
+    return atomic_write(path, data, durable)  # ``staging`` is on another file system than ``path``
+
+
+_NAMES = itertools.count()
+_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _temporary(path: Path, staging: str | None) -> tuple[int, str]:
+    """A new temporary file for ``path``: in ``staging``, else beside it (as ``.name.XXXXXXXX.tmp``)."""
+    if staging is None:
+        import tempfile  # a run that writes nothing never loads it
+
+        try:
+            return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        except FileNotFoundError:  # the folder first; not asked for each file of a folder that is there
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    made = False
+    while True:
+        tmp = f"{staging}/{os.getpid()}-{next(_NAMES)}.tmp"
+        try:
+            return os.open(tmp, _NEW, 0o666), tmp
+        except FileExistsError:
+            continue  # left by a killed run with this process id: the next name
+        except FileNotFoundError:
+            if made:
+                raise
+            os.makedirs(staging, exist_ok=True)
+            made = True

@@ -139,6 +139,23 @@ def sweep(folder: Path, names: Iterable[str] | None = None, recursive: bool = Tr
     return removed
 
 
+def empty(folder: str) -> int:
+    """Remove every file of a run's staging folder (``pipeline.staging``): only runs holding its lock make any there."""
+    removed = 0
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_file(follow_symlinks=False) or entry.is_symlink():
+                    try:
+                        os.unlink(entry.path)
+                        removed += 1
+                    except OSError:
+                        pass
+    except OSError:  # no such folder: nothing was left
+        pass
+    return removed
+
+
 @contextmanager
 def finished(config: Config, name: str) -> Iterator[bool]:
     """Whether the last run of ``name`` finished (False: it may have left temporary files to sweep).
