@@ -95,26 +95,71 @@ def test_only_changed_pages_are_parsed_and_mtimes_do_not_matter(project: Path, c
     assert built.read_text() == PAGES["s2/p5.md"]
 
 
+def _pack_index(project: Path) -> dict[str, list[int]]:
+    pack = cache.Pack(str(project / ".docl10n-cache" / cache.PACK))
+    pack.close()
+    return pack.index
+
+
 def test_build_reads_the_page_extract_cut_and_a_bad_record_is_cut_again(project: Path, cli, counting):
     _site(project)
     cli("extract", "-j", "1")
-    records = sorted((project / ".docl10n-cache/pages").iterdir())
+    path = project / ".docl10n-cache" / cache.PACK
+    pack = cache.Pack(str(path))
+    records = {name: pack.get(name) for name in pack.index}
+    pack.close()
     assert len(records) == len(PAGES) and counting["page"] == len(PAGES)
+    assert not (project / ".docl10n-cache" / "pages").exists()  # one file for all, not one per page
     cli("update", "-l", "de", "-j", "1")
     _translate(project)
-    records[0].write_text('{"units": [["not', encoding="utf-8")  # torn, or not ours
+    first = next(iter(records))
+    path.write_bytes(cache.pack({**records, first: b'{"units": [["not'}))  # not ours
     counting.update(page=0)
     cli("build", "-l", "de", "-j", "1")
     assert counting["page"] == 1
     built = {p.relative_to(project / "build").as_posix(): p.read_text() for p in (project / "build").rglob("*.md")}
+    path.write_bytes(b"000000000009{not json")
+    shutil.rmtree(project / "build")
+    counting.update(page=0)
+    cli("build", "-l", "de", "-j", "1")  # a pack that is not one: every page cut afresh
+    assert counting["page"] == len(PAGES)
     shutil.rmtree(project / ".docl10n-cache")
     shutil.rmtree(project / "build")
-    cli("build", "-l", "de", "-j", "1")  # every page cut afresh: the same pages
+    cli("build", "-l", "de", "-j", "1")  # no cache at all: the same pages
     assert built == {p.relative_to(project / "build").as_posix(): p.read_text() for p in (project / "build").rglob("*.md")}
+    cli("extract", "-j", "1")
+    assert len(_pack_index(project)) == len(PAGES)
     (project / "source/s0/p0.md").write_text("# Changed\n")
     (project / "source/s1/p1.md").unlink()
     cli("extract", "-j", "1")  # the records of the old and the removed page are forgotten
-    assert len(list((project / ".docl10n-cache/pages").iterdir())) == len(PAGES) - 1
+    index = _pack_index(project)
+    assert len(index) == len(PAGES) - 1
+    counting.update(page=0)
+    cli("build", "-l", "de", "-j", "1")
+    assert counting["page"] == 0  # the changed page's new record is there
+
+
+def test_the_record_folder_of_earlier_versions_is_removed(project: Path, cli):
+    _site(project)
+    legacy = project / ".docl10n-cache" / "pages"
+    legacy.mkdir(parents=True)
+    (legacy / "0123.json").write_text("{}")
+    cli("extract", "-j", "1")
+    assert not legacy.exists() and len(_pack_index(project)) == len(PAGES)
+
+
+def test_a_pack_record_that_cannot_be_read_whole_is_none(tmp_path: Path):
+    path = tmp_path / "p.pack"
+    path.write_bytes(cache.pack({"a": b"one", "b": b"two"})[:-1])  # cut short
+    pack = cache.Pack(str(path))
+    try:
+        assert pack.get("a") == b"one" and pack.get("b") is None and pack.get("c") is None
+    finally:
+        pack.close()
+    for bad in (b"", b"12", b"00000000000x{}", b"000000000002[]"):
+        path.write_bytes(bad)
+        with pytest.raises(ValueError):
+            cache.Pack(str(path))
 
 
 @pytest.fixture

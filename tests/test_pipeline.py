@@ -16,6 +16,8 @@ from pathlib import Path
 import polib
 import pytest
 
+from docl10n import pipeline
+
 CASES = sorted((Path(__file__).parent / "cases" / "pipeline").glob("*/"))
 REGEN = os.environ.get("DOCL10N_REGEN") == "1"
 
@@ -178,3 +180,18 @@ def test_removed_page_drops_its_template_but_never_its_catalog(project: Path, cl
     assert not (project / "locales/templates/b.pot").exists()
     cli("update", "-l", "de")
     assert po.read_bytes() == kept
+
+
+def test_templates_are_looked_through_for_pages_gone_only_when_the_pages_changed(project: Path, cli, monkeypatch):
+    write(project, "source/a.md", "# A\n")
+    write(project, "source/b.md", "# B\n")
+    cli("extract")
+    listed: list[int] = []
+    real = pipeline.template_pages
+    monkeypatch.setattr(pipeline, "template_pages", lambda config: listed.append(1) or real(config))
+    cli("extract")
+    assert listed == []  # the same pages as the last run, which dropped the rest
+    (project / "source/b.md").rename(project / "source/c.md")  # as many pages, not the same
+    cli("extract")
+    assert listed == [1]
+    assert sorted(p.name for p in (project / "locales/templates").iterdir()) == ["a.pot", "c.pot"]

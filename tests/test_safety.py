@@ -156,24 +156,25 @@ def test_output_or_cache_folder_symlinked_outside_is_refused(small: Path, tmp_pa
 
 
 @pytest.mark.parametrize("command", [("extract",), ("build", "-l", "zh_CN"), ("import", "-l", "zh_CN", "--from", "source")])
-def test_page_records_folder_or_file_symlinked_outside_is_not_written(small: Path, tmp_path_factory, cli, command):
+@pytest.mark.parametrize("what", ["cache folder", "pack", "staging folder"])
+def test_cache_folder_pack_or_staging_symlinked_outside_is_refused(small: Path, tmp_path_factory, cli, command, what):
     outside = tmp_path_factory.mktemp("outside")
-    pages = small / ".docl10n-cache" / "pages"
-    shutil.rmtree(small / ".docl10n-cache", ignore_errors=True)
-    (small / ".docl10n-cache").mkdir()
-    pages.symlink_to(outside, target_is_directory=True)
-    result = cli(*command, ok=None)
-    assert "refused" in result.output and "leads outside" in result.output
-    assert result.exit_code != 0 and list(outside.iterdir()) == []
-    pages.unlink()
-    cli("extract")  # the records now exist; plant a link in place of each
     victim = outside / "victim"
     victim.write_text("mine\n")
-    for record in pages.iterdir():
-        record.unlink()
-        record.symlink_to(victim)
-    (small / "source" / "page.md").write_text((small / "source" / "page.md").read_text())  # same bytes, same keys
-    cli("build", "-l", "zh_CN")
+    store = small / ".docl10n-cache"
+    shutil.rmtree(store, ignore_errors=True)
+    if what == "cache folder":
+        store.symlink_to(outside, target_is_directory=True)
+    elif what == "pack":
+        store.mkdir()
+        (store / "pages.pack").symlink_to(victim)
+    else:
+        tree = "templates" if command[0] == "extract" else "catalogs-zh_CN" if command[0] == "import" else "pages-zh_CN"
+        (store / "tmp").mkdir(parents=True)
+        (store / "tmp" / tree).symlink_to(outside, target_is_directory=True)
+    result = cli(*command, ok=None)
+    assert "refused" in result.output and "leads outside" in result.output
+    assert result.exit_code != 0 and [p.name for p in outside.iterdir()] == ["victim"]
     assert victim.read_text() == "mine\n"
 
 

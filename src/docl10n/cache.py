@@ -11,6 +11,8 @@ deleting it is always safe.
 
 A page once cut into units is kept by the digest of its bytes
 (``page_record``), so ``build`` after ``extract`` does not parse it again.
+``extract`` keeps the records of all pages in one file (``Pack``): a file
+per page cost more to make than the page took to cut.
 
 Reading and hashing every file is most of a run with nothing to do, so
 ``Files`` keeps each file's digest beside its ``stat`` as git's index does:
@@ -166,8 +168,10 @@ class Reads:
             self.stamps[path] = entry
 
 
-PAGES = "pages"  # folder of page records under DIR
+PAGES = "pages"  # folder of page records under DIR, one file each, of earlier versions: removed
+PACK = "pages.pack"  # the page records of the last extract, under DIR
 STAGING = "tmp"  # folder under DIR of the temporary files of a run, one subfolder per tree written
+_HEAD = 12  # digits of the index's length at the start of a pack
 
 
 def page_record(page: Page) -> bytes:
@@ -181,25 +185,57 @@ def page_record(page: Page) -> bytes:
     return json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def write_record(path: Path, data: bytes) -> None:
-    """Write a page record in place, not through a temporary file.
+def pack(records: dict[str, bytes]) -> bytes:
+    """Records in one file: the length of the index, the index (name -> [offset, length]), the records.
 
-    A record is one JSON object, so one cut short by a killed run never
-    reads back (``page_from_record`` refuses it and the page is cut again);
-    two runs writing the same record write the same bytes. A record that
-    cannot be written only costs time; a link in its place is not followed.
+    Written whole by ``extract`` (atomically, so never torn); read one
+    record at a time (``Pack``).
     """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
-    try:
+    index, offset = {}, 0
+    for name, data in records.items():
+        index[name] = [offset, len(data)]
+        offset += len(data)
+    head = json.dumps(index, separators=(",", ":")).encode("ascii")
+    return b"%0*d" % (_HEAD, len(head)) + head + b"".join(records.values())
+
+
+class Pack:
+    """The records of one pack file, each read with one ``pread`` of a descriptor kept open.
+
+    The descriptor stays on the file that was opened, so a pack renamed
+    over it by a concurrent ``extract`` changes nothing for this reader.
+    ValueError when the file is not a pack; a link is not followed.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
         try:
-            fd = os.open(path, flags, 0o666)
-        except FileNotFoundError:  # the folder first, once
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, flags, 0o666)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-    except OSError:
-        pass
+            self.stat = os.fstat(self.fd)
+            size = os.pread(self.fd, _HEAD, 0)
+            if len(size) != _HEAD or not size.isdigit():
+                raise ValueError("not a pack of page records")
+            head = os.pread(self.fd, int(size), _HEAD)
+            index = json.loads(head)
+            if len(head) != int(size) or not isinstance(index, dict):
+                raise ValueError("not a pack of page records")
+        except BaseException:
+            os.close(self.fd)
+            raise
+        self.index: dict[str, list[int]] = index
+        self.start = _HEAD + len(head)
+
+    def get(self, name: str) -> bytes | None:
+        """The record ``name``; None when there is none (or it cannot be read whole)."""
+        where = self.index.get(name)
+        try:
+            offset, length = where  # type: ignore[misc]
+            data = os.pread(self.fd, length, self.start + offset)
+        except (OSError, TypeError, ValueError):
+            return None
+        return data if len(data) == length else None
+
+    def close(self) -> None:
+        os.close(self.fd)
 
 
 def page_from_record(text: str, path: str, data: bytes) -> Page:

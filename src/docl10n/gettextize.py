@@ -579,7 +579,7 @@ def import_translations(
     safety.check_inside([config.locales_dir / locale], config.locales_dir, "the locale folder")
     store = config.root / cache.DIR
     safety.check_inside(  # read_page keeps records there; catalogs are staged there
-        [store, store / cache.PAGES, staging(config, f"catalogs-{locale}")], config.root, "a project folder"
+        [store, store / cache.PACK, staging(config, f"catalogs-{locale}")], config.root, "a project folder"
     )
     if dry_run:
         return _import(config, locale, from_dir, overwrite, dry_run)

@@ -47,13 +47,9 @@ class StageResult:
         return any(p.severity == "error" for p in self.problems)
 
 
-def _page_record(config: Config, rel: str, digest: str) -> Path:
-    """Where the units of page ``rel`` with bytes of ``digest`` are kept (``cache.page_record``)."""
-    return config.root / cache.DIR / cache.PAGES / _record_name(config, rel, digest, _page_salt(config))
-
-
 def _record_name(config: Config, rel: str, digest: str, salt: str) -> str:
-    return f"{cache.key(salt, config.reference(rel), digest)}.json"
+    """The key of page ``rel`` with bytes of ``digest`` in the pack of page records."""
+    return cache.key(salt, config.reference(rel), digest)
 
 
 def _page_salt(config: Config) -> str:
@@ -66,12 +62,40 @@ def staging(config: Config, tree: str) -> str:
     return f"{config.root}/{cache.DIR}/{cache.STAGING}/{tree}"
 
 
+_PACK: list = [None, None, None]  # [path, stat identity, cache.Pack or None]: this process's open pack
+
+
+def _pack(config: Config) -> cache.Pack | None:
+    """The project's pack of page records, kept open while the file stays the same; None when there is none."""
+    path = f"{config.root}/{cache.DIR}/{cache.PACK}"
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    ident = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    if _PACK[0] == path and _PACK[1] == ident:
+        return _PACK[2]
+    if _PACK[2] is not None:
+        _PACK[2].close()
+    try:
+        found = cache.Pack(path)
+    except (OSError, ValueError):
+        found = None
+    _PACK[:] = [path, ident, found]
+    return found
+
+
 def read_page(config: Config, rel: str, source: bytes | None = None, digest: str | None = None) -> Page:
     """The source page ``rel`` cut into units; ``source`` (and its ``digest``) when already read.
 
-    A page cut before, with the same bytes, code and settings, is read from
-    its record instead of parsed again.
+    A page cut by ``extract``, with the same bytes, code and settings, is
+    read from its record instead of parsed again.
     """
+    return _cut_page(config, rel, source, digest, False)[0]
+
+
+def _cut_page(config: Config, rel: str, source: bytes | None, digest: str | None, record: bool) -> tuple[Page, tuple | None]:
+    """The page, and when ``record`` and it had none, (its record's name, its record) for the next pack."""
     from .segment import decode, parse_page
 
     ref = config.reference(rel)
@@ -80,15 +104,14 @@ def read_page(config: Config, rel: str, source: bytes | None = None, digest: str
     if source is None:
         raise Docl10nError(ref, 0, "cannot read page")
     text = decode(source, ref)
-    record = _page_record(config, rel, digest or cache.digest(source))
-    if (data := cache.read(record)) is not None:
+    name = _record_name(config, rel, digest or cache.digest(source), _page_salt(config))
+    if (pack := _pack(config)) is not None and (data := pack.get(name)) is not None:
         try:
-            return cache.page_from_record(text, ref, data)
+            return cache.page_from_record(text, ref, data), None
         except ValueError:
-            pass  # not ours, or from a run killed half way: parse again
+            pass  # not ours: parse again
     page = parse_page(text, ref, keys=config.keys, attribution=config.attribution_markers)
-    cache.write_record(record, cache.page_record(page))
-    return page
+    return page, ((name, cache.page_record(page)) if record else None)
 
 
 def read_catalog(path: Path, name: str) -> polib.POFile:
@@ -144,7 +167,9 @@ def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[l
         safety.check_locale(locale)
     tree = "templates" if stage == "extract" else f"catalogs-{locale}" if stage == "update" else f"pages-{locale}"
     safety.check_inside(
-        [store, store / cache.PAGES, staging(config, tree), config.locales_dir, config.templates_dir], root, "a project folder"
+        [store, store / cache.PACK, store / cache.PAGES, staging(config, tree), config.locales_dir, config.templates_dir],
+        root,
+        "a project folder",
     )
     if stage == "extract":
         pages = source_pages(config)
@@ -201,24 +226,25 @@ def _extract_known(config: Config, salt: str, files: cache.Files, item: tuple[st
     if known is None:
         return None  # nothing to compare with: the work reads the files
     now = cache.key(salt, files.digest(config.source_file(rel)), files.digest(config.template_file(rel)))
-    return (rel, "unchanged", None, now, {}) if known == now else None
+    return (rel, "unchanged", None, now, {}, None) if known == now else None
 
 
 def _extract_page(config: Config, salt: str, item: tuple[str, object]) -> tuple:
-    """One page's template: (rel, "written" | "unchanged" | "failed", problem, cache key, stamps of files read)."""
+    """One page's template: (rel, "written" | "unchanged" | "failed", problem, cache key, stamps of files read,
+    (name, record) when the page was cut afresh)."""
     rel, known = item
     pot_path, reads = config.template_path(rel), cache.Reads()
     source_file, pot_file = config.source_file(rel), config.template_file(rel)
     source, old = reads.read(source_file), reads.read(pot_file)
     now = cache.key(salt, reads.digests[source_file], reads.digests[pot_file])
     if known == now:
-        return rel, "unchanged", None, now, reads.stamps
+        return rel, "unchanged", None, now, reads.stamps, None
     from . import catalog
     from .segment import decode
 
     ref = config.reference(rel)
     try:
-        page = read_page(config, rel, source, reads.digests[source_file])
+        page, record = _cut_page(config, rel, source, reads.digests[source_file], True)
         previous = None
         if old is not None:
             try:
@@ -227,12 +253,12 @@ def _extract_page(config: Config, salt: str, item: tuple[str, object]) -> tuple:
                 previous = None  # a template is derived data: rewrite it
         pot = catalog.template(page.units, ref, config.project, previous)
     except Docl10nError as exc:
-        return rel, "failed", exc.problem, None, reads.stamps
+        return rel, "failed", exc.problem, None, reads.stamps, None
     if pot is None:
-        return rel, "unchanged", None, now, reads.stamps
+        return rel, "unchanged", None, now, reads.stamps, record
     data = catalog.render(pot).encode("utf-8")
     reads.wrote(pot_file, data, atomic_write(pot_path, data, durable=False, staging=staging(config, "templates")))
-    return rel, "written", None, cache.key(salt, reads.digests[source_file], reads.digests[pot_file]), reads.stamps
+    return rel, "written", None, cache.key(salt, reads.digests[source_file], reads.digests[pot_file]), reads.stamps, record
 
 
 @_safely("extract")
@@ -251,10 +277,15 @@ def extract(
     known = cache.load(config.root, "extract")
     files = cache.Files(config.root, "extract")
     keys: dict[str, object] = {}
+    records: dict[str, bytes] = {}
     work = partial(_extract_page, config, salt)
     probe = partial(_extract_known, config, salt, files)
-    for rel, status, problem, key, stamps in parallel.run(work, [(rel, known.get(rel)) for rel in pages], jobs, progress, probe=probe):
+    for rel, status, problem, key, stamps, record in parallel.run(
+        work, [(rel, known.get(rel)) for rel in pages], jobs, progress, probe=probe
+    ):
         files.remember(stamps)
+        if record is not None:
+            records[record[0]] = record[1]
         if key is not None:
             keys[rel] = key
         if problem is not None:
@@ -263,28 +294,46 @@ def extract(
             written.append(_rel(config, config.template_path(rel)))
         else:
             unchanged += 1
-    keep = set(pages)
-    for rel in template_pages(config):
-        if rel not in keep and not config.source_path(rel).exists():  # its page is gone
-            config.template_path(rel).unlink()
-            written.append(_rel(config, config.template_path(rel)) + " (removed)")
-    if keys != known:  # else every page is as the last run left it, records and all
+    if keys != known or len(keys) != len(pages):  # else these are the pages of the last run, which removed the rest
+        keep = set(pages)
+        for rel in template_pages(config):
+            if rel not in keep and not config.source_path(rel).exists():  # its page is gone
+                config.template_path(rel).unlink()
+                written.append(_rel(config, config.template_path(rel)) + " (removed)")
+    if keys != known or records:  # else every page is as the last run left it, records and all
         _save_cache(config, "extract", keys)
         salt = _page_salt(config)
-        _forget_other_pages(config, {_record_name(config, r, files.digest(config.source_file(r)), salt) for r in pages})
+        _save_pack(config, [_record_name(config, r, files.digest(config.source_file(r)), salt) for r in pages], records)
     _save_cache(config, files.name, files.save())
     return StageResult(tuple(written), unchanged, tuple(problems), counts={"pages": len(pages)})
 
 
-def _forget_other_pages(config: Config, keep: set[str]) -> None:
-    """Remove the page records of pages that changed or are gone (a record is only ever read by its key)."""
+def _save_pack(config: Config, names: list[str], new: dict[str, bytes]) -> None:
+    """Keep the records of the pages that are there now (``names``): those cut by this run, else the last pack's.
+
+    Records of pages that changed or are gone are dropped (a record is only
+    ever read by its key); so is the folder of one file per record that
+    earlier versions kept.
+    """
+    old = _pack(config)
+    kept: dict[str, bytes] = {}
+    for name in names:
+        data = new.get(name)
+        if data is None and old is not None:
+            data = old.get(name)
+        if data is not None:
+            kept[name] = data
+    legacy = config.root / cache.DIR / cache.PAGES
+    if legacy.is_dir() and not legacy.is_symlink():
+        import shutil
+
+        shutil.rmtree(legacy, ignore_errors=True)
+    if old is not None and not new and kept.keys() == old.index.keys():
+        return  # the same records: the pack stands
     try:
-        with os.scandir(config.root / cache.DIR / cache.PAGES) as entries:
-            for entry in entries:
-                if entry.name.endswith(".json") and entry.name not in keep and entry.is_file(follow_symlinks=False):
-                    os.unlink(entry.path)
+        atomic_write(config.root / cache.DIR / cache.PACK, cache.pack(kept), durable=False, staging=staging(config, "templates"))
     except OSError:
-        pass
+        pass  # a pack that cannot be written only costs time
 
 
 class _Memory(Mapping[str, tuple[str, str]]):
