@@ -507,20 +507,28 @@ def _front_matter_date(page: Page) -> str | None:
     return m.group(1) if m else None
 
 
-def refusals(locale: str, unit: Unit, msgstr: str) -> list[str]:
-    """Why a translation must not be built: the error findings of ``checks`` (a ``rebuild.Checker``).
+@lru_cache(maxsize=64)
+def refusals(locale: str) -> Callable[[Unit, str], list[str]]:
+    """Why a translation must not be built, as a ``rebuild.Checker``: the error findings of ``checks``.
 
     Checked as splice will write it: on one line where the unit is inline,
-    with ``|`` escaped in table cells, so what the build repairs is not refused.
+    with ``|`` escaped in table cells, so what the build repairs is not
+    refused. One per locale, so the modules are found once, not at each unit.
     """
     from . import checks
     from .rebuild import UNESCAPED_PIPE
 
-    if unit.inline:
-        msgstr = " ".join(msgstr.split("\n"))
-        if unit.kind.startswith("table"):
-            msgstr = UNESCAPED_PIPE.sub(r"\1\\|", msgstr)
-    return [f"[{f.check}] {f.message}" for f in checks.errors(unit.msgid, msgstr, _options(locale, unit.inline, unit.kind))]
+    errors, escape = checks.errors, UNESCAPED_PIPE.sub
+
+    def refuse(unit: Unit, msgstr: str) -> list[str]:
+        if unit.inline:
+            msgstr = " ".join(msgstr.split("\n"))
+            if unit.kind.startswith("table"):
+                msgstr = escape(r"\1\\|", msgstr)
+        found = errors(unit.msgid, msgstr, _options(locale, unit.inline, unit.kind))
+        return [f"[{f.check}] {f.message}" for f in found] if found else []
+
+    return refuse
 
 
 @lru_cache(maxsize=256)
@@ -643,7 +651,7 @@ def _build_page(config: Config, locale: str, settings: tuple, salt: str, item: t
             mode=mode or config.mode,
             keys=config.keys,
         )
-        built = splice(page, catalog.translations(po) if po else {}, options, partial(refusals, locale))
+        built = splice(page, catalog.translations(po) if po else {}, options, refusals(locale))
     except Docl10nError as exc:
         return rel, "failed", None, (exc.problem,), reads.stamps
     wrote = atomic_write(Path(dest), built.data, durable=False, staging=staging(config, f"pages-{locale}"))
