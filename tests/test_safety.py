@@ -414,6 +414,29 @@ def test_update_waits_for_the_lock_and_a_second_lock_times_out_clearly(small: Pa
     assert "One more paragraph." in (small / "locales" / "zh_CN" / "page.po").read_text()
 
 
+def test_a_catalog_written_while_build_waits_for_the_lock_is_built(small: Path):
+    """What the guard learns of a file (its stat, reused by the cache) is taken under the lock, not before."""
+    docl10n(small, "build", "-l", "zh_CN")
+    po = small / "locales" / "zh_CN" / "page.po"
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(small)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, env=ENV)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        waiting = subprocess.Popen([*CMD, "build", "-l", "zh_CN"], cwd=small, env=ENV, text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(0.8)
+        assert waiting.poll() is None  # still waiting for the lock
+        catalog = polib.pofile(str(po))
+        catalog.find("Install").msgstr = "安装"
+        catalog.save()  # as an update holding the lock would
+    finally:
+        holder.communicate("go\n")
+    out, err = waiting.communicate(timeout=30)
+    assert waiting.returncode == 0, err
+    assert "1 pages written" in out
+    assert (small / "build" / "zh_CN" / "page.md").read_text().startswith("# 安装")
+
+
 def test_a_killed_lock_holder_does_not_block_the_next_run(small: Path):
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(small)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True, env=ENV)

@@ -22,7 +22,6 @@ stat only says *whether* to hash; what is compared is always the digest.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -30,6 +29,11 @@ from functools import cache
 from pathlib import Path
 
 from .model import FrontMatter, Page, Span, Unit
+
+try:  # what hashlib.blake2b is, without hashlib loading OpenSSL (~3 ms of every start)
+    from _blake2 import blake2b
+except ImportError:  # another Python
+    from hashlib import blake2b
 
 DIR = ".docl10n-cache"
 MISSING = b"\0missing"
@@ -43,7 +47,7 @@ FINE_RACY_NS = 100_000_000
 @cache
 def code_version() -> str:
     """A hash of docl10n's own source, so a changed tool never trusts old keys."""
-    h = hashlib.blake2b(digest_size=16)
+    h = blake2b(digest_size=16)
     for p in sorted(Path(__file__).parent.glob("*.py")):
         h.update(p.name.encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
@@ -56,7 +60,7 @@ def salt(*parts: object) -> str:
 
 def key(*parts: str | bytes | None) -> str:
     """A hash of several values, each kept apart from the next."""
-    h = hashlib.blake2b(digest_size=16)
+    h = blake2b(digest_size=16)
     for p in parts:
         data = MISSING if p is None else p.encode("utf-8") if isinstance(p, str) else p
         h.update(len(data).to_bytes(8, "little") + data)
@@ -65,7 +69,7 @@ def key(*parts: str | bytes | None) -> str:
 
 def digest(data: bytes | None) -> str:
     """The digest of one file's bytes (``MISSING`` for a file that is not there)."""
-    return hashlib.sha256(MISSING if data is None else data).hexdigest()[:32]
+    return blake2b(MISSING if data is None else data, digest_size=16).hexdigest()
 
 
 NO_FILE = digest(None)
