@@ -183,12 +183,9 @@ def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[l
         return
     rels = template_pages(config) if stage in ("update", "stats") else source_pages(config)
     safety.check_inside([config.locales_dir / locale], config.locales_dir, "the locale folder")
-    if stage == "build":  # reads no template
-        safety.check_inside([config.catalog_file(locale, rel) for rel in rels], root, "a catalog")
-    else:
-        safety.check_inside(
-            [p for rel in rels for p in (config.catalog_file(locale, rel), config.template_file(rel))], root, "a catalog"
-        )
+    safety.check_inside(
+        [p for rel in rels for p in (config.catalog_file(locale, rel), config.template_file(rel))], root, "a catalog"
+    )
     if stage == "stats":
         yield rels
         return
@@ -592,14 +589,15 @@ def build(
     return StageResult(tuple(written), unchanged, tuple(problems), counts={"translated": translated, "units": total})
 
 
-def _build_paths(config: Config, locale: str, settings: tuple, rel: str) -> tuple[str, str, str]:
-    """What a localized page is made from, and where it goes: source, catalog, output.
-
-    Not the template: what a build writes follows from the page and its
-    catalog alone, so a template rewritten by ``extract`` rebuilds nothing.
-    """
+def _build_paths(config: Config, locale: str, settings: tuple, rel: str) -> tuple[str, str, str, str]:
+    """What a localized page is made from, and where it goes: source, catalog, template, output."""
     out, _, _, layout, _ = settings
-    return config.source_file(rel), config.catalog_file(locale, rel), config.output_file(locale, rel, layout, out)
+    return (
+        config.source_file(rel),
+        config.catalog_file(locale, rel),
+        config.template_file(rel),
+        config.output_file(locale, rel, layout, out),
+    )
 
 
 def _usable(known: object) -> bool:
@@ -629,10 +627,11 @@ def _build_page(config: Config, locale: str, settings: tuple, salt: str, item: t
     """
     rel, known = item
     _, include_fuzzy, attribution, _, mode = settings
-    source_path, po_path, dest = _build_paths(config, locale, settings, rel)
+    source_path, po_path, pot_path, dest = _build_paths(config, locale, settings, rel)
     reads = cache.Reads()
     source, po_data = reads.read(source_path), reads.read(po_path)
-    inputs = (salt, reads.digests[source_path], reads.digests[po_path])
+    reads.read(pot_path)  # only its digest is needed
+    inputs = (salt, *(reads.digests[p] for p in (source_path, po_path, pot_path)))
     reads.read(dest)
     if hit := _build_cached(rel, known, cache.key(*inputs, reads.digests[dest]), reads.stamps):
         return hit
