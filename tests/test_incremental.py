@@ -378,3 +378,18 @@ def test_progress_bar_only_on_a_terminal_and_not_when_quiet(project: Path, cli):
     assert "build de" in bar and "100%" in bar
     assert _stderr_on_a_terminal(project, "build", "-l", "de", "-j", "1", "--quiet") == ""
     assert cli("build", "-l", "de").stderr == ""  # not a terminal: no bar
+
+
+def test_a_page_dated_by_its_template_is_rebuilt_when_the_template_changes(project: Path, cli):
+    """With no catalog and no date of its own, a page's attribution takes the template's first-extracted date."""
+    (project / "docl10n.toml").write_text('[attribution]\nbase_url = "https://docs.example.com/"\n')
+    _site(project)
+    cli("extract", "-j", "1")
+    cli("build", "-l", "zh_CN", "-j", "1")
+    built = project / "build/zh_CN/s0/p0.md"
+    template = project / "locales/templates/s0/p0.pot"
+    first = template.read_text().split("X-First-Extracted: ")[1].split("\\n")[0]
+    assert first in built.read_text()
+    template.write_text(template.read_text().replace(first, "2001-02-03 04:05+0000"))
+    assert "1 pages written" in cli("build", "-l", "zh_CN", "-j", "1").output
+    assert "2001-02-03" in built.read_text()
