@@ -44,9 +44,29 @@ def outcome(read, text: str) -> tuple:
         return ("error", exc.problem.path, exc.problem.line, exc.problem.message)
 
 
+def translations_outcome(read, text: str) -> tuple:
+    """What a build takes from a catalog: its translations and its header's fields, in order; or the error."""
+    try:
+        found = read(text)
+        return ("read", found.found, list(found.metadata.items()))
+    except Docl10nError as exc:
+        return ("error", exc.problem.path, exc.problem.line, exc.problem.message)
+
+
+def _slow_translations(text: str) -> catalog.Translations:
+    po = catalog._parse_with_polib(text, "p.po")
+    return catalog.Translations(catalog.translations(po), dict(po.metadata))
+
+
 def assert_as_before(text: str, fast: bool | None = None) -> None:
-    """``parse`` does what the slow path does; ``fast`` says whether the fast reader should take the text."""
+    """``parse`` does what the slow path does; ``fast`` says whether the fast reader should take the text.
+
+    ``read_translations`` gives what ``translations`` gives of the slow path's catalog, too.
+    """
     assert outcome(catalog.parse, text) == outcome(catalog._parse_with_polib, text)
+    assert translations_outcome(lambda t: catalog.read_translations(t, "p.po"), text) == translations_outcome(
+        _slow_translations, text
+    )
     if fast is not None:
         assert (catalog._read(text) is not None) == fast
 

@@ -478,7 +478,9 @@ def update(
     return StageResult(tuple(written), unchanged, tuple(problems), summaries)
 
 
-def attribution_for(config: Config, locale: str, page: Page, po: polib.POFile | None) -> Attribution | None:
+def attribution_for(config: Config, locale: str, page: Page, metadata: Mapping[str, str] | None) -> Attribution | None:
+    """The attribution block of a built page, dated by its front matter, else by its catalog's (``metadata``)
+    or template's first extraction; None where the locale or the page gets none."""
     from . import catalog
     from .rebuild import Attribution
 
@@ -487,7 +489,7 @@ def attribution_for(config: Config, locale: str, page: Page, po: polib.POFile | 
         return None
     rel = page.path[len(config.source) + 1 :]
     url = page_url(config, rel)
-    stamp = po.metadata.get(catalog.FIRST_EXTRACTED) if po is not None else None
+    stamp = metadata.get(catalog.FIRST_EXTRACTED) if metadata is not None else None
     date = _front_matter_date(page)
     if url is None:
         return None
@@ -642,16 +644,16 @@ def _build_page(config: Config, locale: str, settings: tuple, salt: str, item: t
     try:
         page = read_page(config, rel, source, reads.digests[source_path])
         po_name = _rel(config, Path(po_path))
-        po = catalog.parse(decode(po_data, po_name), po_name) if po_data is not None else None
+        po = catalog.read_translations(decode(po_data, po_name), po_name) if po_data is not None else None
         options = BuildOptions(
             include_fuzzy=include_fuzzy,
             cjk=is_cjk(locale),
-            attribution=attribution_for(config, locale, page, po) if attribution else None,
+            attribution=attribution_for(config, locale, page, po.metadata if po else None) if attribution else None,
             heading_ids=config.heading_ids,
             mode=mode or config.mode,
             keys=config.keys,
         )
-        built = splice(page, catalog.translations(po) if po else {}, options, refusals(locale))
+        built = splice(page, po.found if po else {}, options, refusals(locale))
     except Docl10nError as exc:
         return rel, "failed", None, (exc.problem,), reads.stamps
     wrote = atomic_write(Path(dest), built.data, durable=False, staging=staging(config, f"pages-{locale}"))
