@@ -25,6 +25,7 @@ from docl10n.checks import (
     _blocks,
     _inline_tokens,
     _link_destination,
+    _links_only,
     _markdown_it,
     _parse,
     _Parsed,
@@ -414,6 +415,39 @@ PLAIN_PIECES = st.sampled_from(list("`]>\\|#-=~+.:/!()\"' \n\r\t1aZ使用ド{}%"
 def test_markup_short_cut_finds_what_the_token_walk_finds(text):
     parsed = _Parsed(text)
     assert (parsed.dests, parsed.tags, parsed.unsafe, parsed.stray, parsed.labels) == parsed._walk()[:5]
+
+
+# Plain text, code and links, often in the plainest form the short cut reads, with now
+# and then something that takes it off (a space or parenthesis in a destination, an image,
+# emphasis, an escape, an entity, a tag, a shortcode inside a link).
+LINKISH_PIECES = st.sampled_from(list("[]()`!<>*_\\&;: .#/?=-\n\"'aZ使ド") + [
+    "[the guide](guide.md)", "[a](b)", "[使用](https://docs.docker.com/x_y?a=1&amp;b=2#z)", "[x](y z)",
+    "[x](<y>)", "[x]( y)", "[x](y \"t\")", "[x]()", "[](y)", "![i](p.png)", "`docker run`", "`a[0]`",
+    "`` ` ``", "`[x](y)`", "{{< ref \"a.md\" >}}", "[t]({{< ref \"a.md\" >}})", "[t](javascript:alert)",
+    "[t](%6A)", "&amp;", "\\[", "*", "**b**", "_i_", "[x]", "[x][y]", "[`c`](d)", "[a\nb](c)", "\u2028"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(LINKISH_PIECES, max_size=25).map("".join))
+@example("See [the guide](guide.md) and `docker run`.")
+@example("a [x](y)`z` [p](q)")
+@example("![x](y) [a](b)")
+@example("[a](b`c`)")
+@example("[t](x)!")
+def test_the_links_only_short_cut_reads_what_the_token_walk_finds(text):
+    parsed = _Parsed(text)
+    found = _links_only(parsed.masked, parsed.spans, parsed._unmask)
+    if found is not None:
+        assert found == parsed._token_walk()
+
+
+def test_the_links_only_short_cut_takes_plain_links_and_code():
+    for text in ("See [the guide](guide.md) and `docker run`.", "[a](b) [c](https://x.y/z_w?a=1&b=2)", "no markup"):
+        parsed = _Parsed(text)
+        assert _links_only(parsed.masked, parsed.spans, parsed._unmask) == parsed._token_walk()
+    for text in ("![i](p.png)", "[x](y z)", "**b** [a](b)", "[x][y]", "a &amp; [b](c)", "[a](b)\nc"):
+        parsed = _Parsed(text)
+        assert _links_only(parsed.masked, parsed.spans, parsed._unmask) is None
 
 
 LINE_PIECES = st.sampled_from(list(" #`~><*-_+19.)[]:=|\ta") + [
