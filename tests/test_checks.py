@@ -25,10 +25,10 @@ from docl10n.checks import (
     _blocks,
     _inline_tokens,
     _link_destination,
-    _links_only,
     _markdown_it,
     _parse,
     _Parsed,
+    _plain_inline,
     check_message,
     errors,
     fuzzy_finding,
@@ -424,7 +424,8 @@ LINKISH_PIECES = st.sampled_from(list("[]()`!<>*_\\&;: .#/?=-\n\"'aZ使ド") + [
     "[the guide](guide.md)", "[a](b)", "[使用](https://docs.docker.com/x_y?a=1&amp;b=2#z)", "[x](y z)",
     "[x](<y>)", "[x]( y)", "[x](y \"t\")", "[x]()", "[](y)", "![i](p.png)", "`docker run`", "`a[0]`",
     "`` ` ``", "`[x](y)`", "{{< ref \"a.md\" >}}", "[t]({{< ref \"a.md\" >}})", "[t](javascript:alert)",
-    "[t](%6A)", "&amp;", "\\[", "*", "**b**", "_i_", "[x]", "[x][y]", "[`c`](d)", "[a\nb](c)", "\u2028"])
+    "[t](%6A)", "&amp;", "\\[", "*", "**b**", "_i_", "[x]", "[x][y]", "[`c`](d)", "[a\nb](c)", "\u2028",
+    "**", "__", "***", "a_b", "**`c`**", "*a*", "_a_", " ", " ", "x", ".", "。", "(", ")", "\u00a0"])
 
 
 @settings(max_examples=500, deadline=None)
@@ -434,20 +435,44 @@ LINKISH_PIECES = st.sampled_from(list("[]()`!<>*_\\&;: .#/?=-\n\"'aZ使ド") + [
 @example("![x](y) [a](b)")
 @example("[a](b`c`)")
 @example("[t](x)!")
-def test_the_links_only_short_cut_reads_what_the_token_walk_finds(text):
+@example("`a`**b**")
+@example("**a**`b`")
+@example("_a_b_")
+def test_the_plain_inline_short_cut_reads_what_the_token_walk_finds(text):
     parsed = _Parsed(text)
-    found = _links_only(parsed.masked, parsed.spans, parsed._unmask)
+    found = _plain_inline(parsed.masked, parsed.spans, parsed._unmask)
     if found is not None:
         assert found == parsed._token_walk()
 
 
-def test_the_links_only_short_cut_takes_plain_links_and_code():
-    for text in ("See [the guide](guide.md) and `docker run`.", "[a](b) [c](https://x.y/z_w?a=1&b=2)", "no markup"):
+def test_the_plain_inline_short_cut_takes_plain_links_code_and_emphasis():
+    for text in ("See [the guide](guide.md) and `docker run`.", "[a](b) [c](https://x.y/z_w?a=1&b=2)", "no markup",
+                 "**b** [a](b)", "Run **`docker init`** *now*.", "__a__, _b_ and [c](d_e)"):
         parsed = _Parsed(text)
-        assert _links_only(parsed.masked, parsed.spans, parsed._unmask) == parsed._token_walk()
-    for text in ("![i](p.png)", "[x](y z)", "**b** [a](b)", "[x][y]", "a &amp; [b](c)", "[a](b)\nc"):
+        assert _plain_inline(parsed.masked, parsed.spans, parsed._unmask) == parsed._token_walk()
+    for text in ("![i](p.png)", "[x](y z)", "[x][y]", "a &amp; [b](c)", "[a](b)\nc",  # not plain
+                 "5 * 3", "snake_case", "***a***", "**a*", "**[a](b)**", "a**b**c", "*a **b** c*"):  # not simple
         parsed = _Parsed(text)
-        assert _links_only(parsed.masked, parsed.spans, parsed._unmask) is None
+        assert _plain_inline(parsed.masked, parsed.spans, parsed._unmask) is None
+
+
+# Runs of * and _ that pair (or nearly: a third delimiter, a run left open), with text,
+# code, punctuation and spaces of several kinds on either side of each run.
+_EMPHASIS_INNER = st.lists(st.sampled_from(["a", "b", " ", ".", "`c`", "中", "(", ")", "-", "1", "é", "\u00a0", "!"]),
+                           max_size=4).map("".join)
+_DELIM = st.sampled_from(["*", "**", "_", "__", "***"])
+_EMPHASIS = st.tuples(_DELIM, _EMPHASIS_INNER, st.one_of(st.none(), _DELIM)).map(lambda t: t[0] + t[1] + (t[2] or t[0]))
+_SEGMENT = st.one_of(_EMPHASIS, st.sampled_from(["word", "`code`", "[a](b_c)", "x_y", "5 * 3", "a", ""]))
+_SEPARATOR = st.sampled_from([" ", "", ".", "(", ")", "。", "\u00a0", "-", "x", "`", "中", ", "])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(_SEGMENT, _SEPARATOR), max_size=6).map(lambda xs: "".join(a + b for a, b in xs)))
+def test_the_plain_inline_short_cut_pairs_emphasis_as_markdown_it_does(text):
+    parsed = _Parsed(text)
+    found = _plain_inline(parsed.masked, parsed.spans, parsed._unmask)
+    if found is not None:
+        assert found == parsed._token_walk()
 
 
 LINE_PIECES = st.sampled_from(list(" #`~><*-_+19.)[]:=|\ta") + [

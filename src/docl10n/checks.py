@@ -440,8 +440,8 @@ class _Parsed:
         return len(re.findall(r"(?<!\\)(?:\\\\)*\|", self.text)) if "|" in self.text else 0
 
     def _walk(self) -> _Markup:
-        """What the inline tokens hold: read off the text where it is only plain text, code and links."""
-        return _links_only(self.masked, self.spans, self._unmask) or self._token_walk()
+        """What the inline tokens hold: read off the text where it is only plain text, code, links and emphasis."""
+        return _plain_inline(self.masked, self.spans, self._unmask) or self._token_walk()
 
     def _token_walk(self) -> _Markup:
         """One pass over the inline tokens."""
@@ -497,37 +497,74 @@ class _Parsed:
 
 
 _NO_MARKUP = _Markup((), (), (), (), (), "")
-# Outside code spans, text that no inline rule but ``link`` starts on (no escape, entity, tag,
-# emphasis, line break, image, nor a bracket but a link's), and links in their plainest form:
-# [text with none of those](destination with no space, parenthesis, backslash or code).
+# Outside code spans (each one \x03 here, as in the visible text), text that no inline rule
+# starts on but ``link`` and ``emphasis`` (no escape, entity, tag, line break, image, nor a
+# bracket but a link's); links in their plainest form, [text with none of those, nor * or _]
+# (destination with no space, parenthesis, backslash or code); and runs of * or _.
 _PLAIN_TEXT = r"(?:[^\[\]<*_\\&!\r\n]|!(?!\[))"
-_PLAIN_LINK = r"\[([^\[\]<*_\\&!\r\n`]+)\]\(([^<\x00-\x20\x7f\\()`][^\x00-\x20\x7f\\()`]*)\)"
-_LINKS_ONLY = re.compile(rf"(?:{_PLAIN_TEXT}++|{_PLAIN_LINK})*+")  # possessive: no backtracking when it fails
-_A_LINK = re.compile(_PLAIN_LINK)
+_PLAIN_LINK = r"\[([^\[\]<*_\\&!\r\n`\x03]+)\]\(([^<\x00-\x20\x7f\\()`][^\x00-\x20\x7f\\()`]*)\)"
+_PLAIN_INLINE = re.compile(rf"(?:{_PLAIN_TEXT}++|{_PLAIN_LINK}|\*++|_++)*+")  # possessive: linear when it fails
+_ATOM = re.compile(rf"{_PLAIN_LINK}|(\*+|_+)")
 
 
-def _links_only(masked: str, spans: Sequence[tuple[int, int, int]], unmask: Callable[[str], str]) -> _Markup | None:
-    """What the token walk finds in text made only of plain text, code spans and plain links; None otherwise.
+def _plain_inline(masked: str, spans: Sequence[tuple[int, int, int]], unmask: Callable[[str], str]) -> _Markup | None:
+    """What the token walk finds in text made only of plain text, code spans, plain links and simple
+    emphasis; None otherwise.
 
     Most strings with markup in a documentation site are that, and reading
-    them off costs a regex where markdown-it's inline parser costs a
+    them off costs a few regexes where markdown-it's inline parser costs a
     hundred times more. The tokens of such text are known: text; a code
     span per span (``_code_spans`` finds markdown-it's where no backslash
     stands outside them); ``link_open`` with the destination as written,
-    its text, ``link_close``. A hypothesis test holds this equal to the walk.
+    its text, ``link_close``; and emphasis where every run of * or _ pairs
+    with the next one: the same run of one or two, the first only able to
+    open and the second only able to close (markdown-it's ``scanDelims``),
+    nothing but text and code between them. A hypothesis test holds this
+    equal to the walk.
     """
-    pieces = _outside_code(masked, spans)
-    if not all(_LINKS_ONLY.fullmatch(piece) for piece in pieces):
+    if "\x03" in masked:
         return None
-    dests, unsafe, visible = [], [], []
-    for piece in pieces:
-        for m in _A_LINK.finditer(piece):
+    flat = "\x03".join(_outside_code(masked, spans)) if spans else masked
+    if not _PLAIN_INLINE.fullmatch(flat):
+        return None
+    dests, unsafe, runs, links = [], [], [], []
+    for m in _ATOM.finditer(flat):
+        if m[3] is None:
             url = unescapeAll(m[2])
             dests.append(("link", unmask(url)))
             if bad := _unsafe_url(url):
                 unsafe.append(bad)
-        visible.append(_A_LINK.sub(r"\1", piece) if "[" in piece else piece)
-    return _Markup(tuple(dests), (), tuple(unsafe), (), (), "\x03".join(visible), ())
+            links.append(m.start())
+        else:
+            runs.append(m)
+    if runs:
+        if len(runs) % 2:
+            return None
+        for opener, closer in zip(runs[::2], runs[1::2]):
+            if opener[3] != closer[3] or len(opener[3]) > 2 or _delimits(flat, opener) != (True, False):
+                return None
+            if _delimits(flat, closer) != (False, True) or any(opener.end() <= at < closer.start() for at in links):
+                return None
+    visible = _ATOM.sub(lambda m: m[1] or "", flat) if runs or links else flat
+    return _Markup(tuple(dests), (), tuple(unsafe), (), (), visible, ())
+
+
+def _delimits(flat: str, run: re.Match[str]) -> tuple[bool, bool]:
+    """(can open, can close) of a run of * or _, as markdown-it's ``scanDelims`` finds them.
+
+    Line ends count as whitespace; a code span's place (\x03) stands for its backtick.
+    """
+    last = flat[run.start() - 1] if run.start() else " "
+    nxt = flat[run.end()] if run.end() < len(flat) else " "
+    last, nxt = ("`" if last == "\x03" else last), ("`" if nxt == "\x03" else nxt)
+    last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
+    next_punct = isMdAsciiPunct(ord(nxt)) or isPunctChar(nxt)
+    last_space, next_space = isWhiteSpace(ord(last)), isWhiteSpace(ord(nxt))
+    left = not (next_space or (next_punct and not (last_space or last_punct)))
+    right = not (last_space or (last_punct and not (next_space or next_punct)))
+    if run[0][0] == "*":
+        return left, right
+    return left and (not right or last_punct), right and (not left or next_punct)
 
 
 @lru_cache(maxsize=1 << 15)  # msgids repeat across pages; about 30 MB when full
