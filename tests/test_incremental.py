@@ -156,7 +156,13 @@ def test_a_pack_record_that_cannot_be_read_whole_is_none(tmp_path: Path):
         assert pack.get("a") == b"one" and pack.get("b") is None and pack.get("c") is None
     finally:
         pack.close()
-    for bad in (b"", b"12", b"00000000000x{}", b"000000000002[]"):
+    path.write_bytes(b'000000000054{"a":[0,3],"b":[-1,3],"c":[0,99999999999],"d":[0,"x"]}one')
+    pack = cache.Pack(str(path))
+    try:  # an index that points outside the file, or is not numbers: no record, no huge read
+        assert [pack.get(n) for n in "abcd"] == [b"one", None, None, None]
+    finally:
+        pack.close()
+    for bad in (b"", b"12", b"00000000000x{}", b"000000000002[]", b"999999999999{}"):
         path.write_bytes(bad)
         with pytest.raises(ValueError):
             cache.Pack(str(path))

@@ -214,9 +214,9 @@ class Pack:
     def __init__(self, path: str) -> None:
         self.fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
         try:
-            self.stat = os.fstat(self.fd)
+            self.size = os.fstat(self.fd).st_size
             size = os.pread(self.fd, _HEAD, 0)
-            if len(size) != _HEAD or not size.isdigit():
+            if len(size) != _HEAD or not size.isdigit() or int(size) > self.size - _HEAD:
                 raise ValueError("not a pack of page records")
             head = os.pread(self.fd, int(size), _HEAD)
             index = json.loads(head)
@@ -233,6 +233,8 @@ class Pack:
         where = self.index.get(name)
         try:
             offset, length = where  # type: ignore[misc]
+            if not (isinstance(offset, int) and isinstance(length, int) and 0 <= offset <= self.size - length):
+                return None  # not where a record of this file could be: not ours
             data = os.pread(self.fd, length, self.start + offset)
         except (OSError, TypeError, ValueError):
             return None
