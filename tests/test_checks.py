@@ -425,7 +425,7 @@ LINKISH_PIECES = st.sampled_from(list("[]()`!<>*_\\&;: .#/?=-\n\"'aZ使ド") + [
     "[x](<y>)", "[x]( y)", "[x](y \"t\")", "[x]()", "[](y)", "![i](p.png)", "`docker run`", "`a[0]`",
     "`` ` ``", "`[x](y)`", "{{< ref \"a.md\" >}}", "[t]({{< ref \"a.md\" >}})", "[t](javascript:alert)",
     "[t](%6A)", "&amp;", "\\[", "*", "**b**", "_i_", "[x]", "[x][y]", "[`c`](d)", "[a\nb](c)", "\u2028",
-    "**", "__", "***", "a_b", "**`c`**", "*a*", "_a_", " ", " ", "x", ".", "。", "(", ")", "\u00a0"])
+    "**", "__", "***", "a_b", "**`c`**", "*a*", "_a_", " ", " ", "x", ".", "。", "(", ")", "\u00a0", "\x00", "\r"])
 
 
 @settings(max_examples=500, deadline=None)
@@ -438,6 +438,7 @@ LINKISH_PIECES = st.sampled_from(list("[]()`!<>*_\\&;: .#/?=-\n\"'aZ使ド") + [
 @example("`a`**b**")
 @example("**a**`b`")
 @example("_a_b_")
+@example("a\x00b [x](y)")
 def test_the_plain_inline_short_cut_reads_what_the_token_walk_finds(text):
     parsed = _Parsed(text)
     found = _plain_inline(parsed.masked, parsed.spans, parsed._unmask)

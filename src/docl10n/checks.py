@@ -501,8 +501,8 @@ _NO_MARKUP = _Markup((), (), (), (), (), "")
 # starts on but ``link`` and ``emphasis`` (no escape, entity, tag, line break, image, nor a
 # bracket but a link's); links in their plainest form, [text with none of those, nor * or _]
 # (destination with no space, parenthesis, backslash or code); and runs of * or _.
-_PLAIN_TEXT = r"(?:[^\[\]<*_\\&!\r\n]|!(?!\[))"
-_PLAIN_LINK = r"\[([^\[\]<*_\\&!\r\n`\x03]+)\]\(([^<\x00-\x20\x7f\\()`][^\x00-\x20\x7f\\()`]*)\)"
+_PLAIN_TEXT = r"(?:[^\[\]<*_\\&!\r\n\x00]|!(?!\[))"  # NUL: the parser reads U+FFFD there
+_PLAIN_LINK = r"\[([^\[\]<*_\\&!\r\n`\x00\x03]+)\]\(([^<\x00-\x20\x7f\\()`][^\x00-\x20\x7f\\()`]*)\)"
 _PLAIN_INLINE = re.compile(rf"(?:{_PLAIN_TEXT}++|{_PLAIN_LINK}|\*++|_++)*+")  # possessive: linear when it fails
 _ATOM = re.compile(rf"{_PLAIN_LINK}|(\*+|_+)")
 
