@@ -139,6 +139,22 @@ def test_build_reads_the_page_extract_cut_and_a_bad_record_is_cut_again(project:
     assert counting["page"] == 0  # the changed page's new record is there
 
 
+def test_a_deleted_pack_is_made_again_by_the_next_extract(project: Path, cli, counting):
+    _site(project)
+    cli("extract", "-j", "1")
+    cli("update", "-l", "de", "-j", "1")
+    (project / ".docl10n-cache" / cache.PACK).unlink()
+    counting.update(page=0)
+    assert f"0 templates written, {len(PAGES)} unchanged" in cli("extract", "-j", "1").output
+    assert counting["page"] == len(PAGES) and len(_pack_index(project)) == len(PAGES)
+    counting.update(page=0)
+    cli("build", "-l", "de", "-j", "1")
+    assert counting["page"] == 0  # build reads the records again
+    counting.update(page=0)
+    cli("extract", "-j", "1")
+    assert counting["page"] == 0  # and the next extract has nothing to do
+
+
 def test_the_record_folder_of_earlier_versions_is_removed(project: Path, cli):
     _site(project)
     legacy = project / ".docl10n-cache" / "pages"

@@ -275,6 +275,8 @@ def extract(
     pages = source_pages(config) if listing is None else listing
     salt = cache.salt("extract", config)
     known = cache.load(config.root, "extract")
+    if known and not os.path.lexists(f"{config.root}/{cache.DIR}/{cache.PACK}"):
+        known = {}  # the page records are part of what extract leaves: without them, every page is worked again
     files = cache.Files(config.root, "extract")
     keys: dict[str, object] = {}
     records: dict[str, bytes] = {}
