@@ -256,8 +256,8 @@ def _encoding(text: str) -> str:
         return "utf-8"
 
 
-def _scan(text: str) -> tuple[str, list[tuple[re.Match[str], bool, str | None, str, int]]] | None:
-    """The entries of a catalog in the usual layout: (text as read, [(match, obsolete, msgctxt, msgid, line)]).
+def _scan(text: str) -> list[tuple[re.Match[str], bool, str | None, str, int]] | None:
+    """The entries of a catalog in the usual layout: [(match, obsolete, msgctxt, msgid, line)].
 
     polib reads character by character and ``_validate`` goes over every
     line again: together a fifth of a build. Here one regular expression
@@ -292,7 +292,7 @@ def _scan(text: str) -> tuple[str, list[tuple[re.Match[str], bool, str | None, s
         counted = first
         found.append((m, obsolete, msgctxt, msgid, line))
         pos = m.end()
-    return body, found
+    return found
 
 
 def _flags(fl: str | None) -> list[str]:
@@ -324,7 +324,7 @@ def _read(text: str) -> polib.POFile | None:
         return None
     entries: list[polib.POEntry] = []
     header, head = "", None
-    for m, obsolete, msgctxt, msgid, line in scanned[1]:
+    for m, obsolete, msgctxt, msgid, line in scanned:
         tc, gc, oc, fl, pc, pm = m.group(1, 2, 3, 4, 5, 6)
         tcomment = "\n".join(c[2:] for c in tc[:-1].split("\n")).lstrip("\n") if tc else ""
         opening = not entries and head is None
@@ -534,7 +534,7 @@ def read_translations(text: str, path: str) -> Translations:
         return Translations(translations(po), dict(po.metadata))
     found: dict[tuple[str | None, str], Translation] = {}
     metadata: dict[str, str] = {}
-    for i, (m, obsolete, msgctxt, msgid, line) in enumerate(scanned[1]):
+    for i, (m, obsolete, msgctxt, msgid, line) in enumerate(scanned):
         if msgid == "":  # the header (``_scan`` lets only one through)
             metadata = _metadata(_msgstr(m, obsolete))
         elif not obsolete and (msgstr := _msgstr(m, obsolete)):
