@@ -509,3 +509,16 @@ def test_a_killed_runs_staged_files_are_removed_by_the_next_run_only(small: Path
     (small / ".docl10n-cache" / "locks" / "templates.done").unlink()  # as a killed run leaves it
     cli("extract")
     assert list(stage.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [("extract",), ("build", "-l", "zh_CN")])
+def test_a_record_folder_of_earlier_versions_symlinked_outside_is_refused_not_removed(small, tmp_path_factory, cli, command):
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "keep.json").write_text("{}")
+    store = small / ".docl10n-cache"
+    shutil.rmtree(store, ignore_errors=True)
+    store.mkdir()
+    (store / "pages").symlink_to(outside, target_is_directory=True)  # extract removes a real one of these
+    result = cli(*command, ok=None)
+    assert "refused" in result.output and "leads outside" in result.output and result.exit_code != 0
+    assert [p.name for p in outside.iterdir()] == ["keep.json"]
