@@ -23,6 +23,7 @@ from docl10n.checks import (
     CheckOptions,
     Finding,
     _blocks,
+    _both_plain,
     _inline_tokens,
     _link_destination,
     _markdown_it,
@@ -538,6 +539,29 @@ def test_short_cuts_find_what_every_check_finds(pair, options):
     found = every_check_run(msgid, msgstr, options)
     assert check_message(msgid, msgstr, options) == found
     assert errors(msgid, msgstr, options) == [f for f in found if f.severity == "error"]
+
+
+# Plain text, and the characters that decide the block a line opens, with now and then one that is markup.
+PLAIN_LINES = st.text(alphabet="aZ使 \t#-+*=.)>1234567890!\\\x00|`{[<&_\n\r", max_size=12)
+
+
+@settings(max_examples=800, deadline=None)
+@given(PLAIN_LINES, PLAIN_LINES, OPTIONS)
+def test_the_plain_text_short_cut_finds_what_every_check_finds(msgid, msgstr, options):
+    found = [f for f in every_check_run(msgid, msgstr, options) if f.severity == "error"]
+    assert errors(msgid, msgstr, options) == found
+    if _both_plain(msgid, msgstr, options):
+        assert not found
+
+
+def test_the_plain_text_short_cut_leaves_a_line_that_opens_a_block_to_the_checks():
+    paragraph = CheckOptions(inline=False, kind="paragraph")
+    assert _both_plain("Run it", "运行它", paragraph)
+    assert not _both_plain("Run it", "1. 运行它", paragraph)
+    assert not _both_plain("# Run it", "# 运行它", paragraph)
+    assert _both_plain("Run it", "1. 运行它", CheckOptions(inline=True, kind="heading"))
+    assert not _both_plain("Run `it`", "运行 `it`", paragraph)
+    assert [f.check for f in errors("Run it", "1. 运行它", paragraph)] == ["block-syntax"]
 
 
 URLISH = st.lists(st.sampled_from(["http://", "https://x.y", "www.", "WWW.", "mailto:", "ftp://", ":/", "//",

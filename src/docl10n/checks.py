@@ -798,6 +798,22 @@ def _alike_for_errors(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> bool:
     return same
 
 
+# None of: code span, shortcode, heading id, link, tag, entity, emphasis, pipe, line break.
+_NO_MARKS = re.compile(r"[^`{\[<&*_|\r\n]*")
+
+
+def _both_plain(msgid: str, msgstr: str, opt: CheckOptions) -> bool:
+    """``_alike_for_errors`` without parsing, for the half of strings that are plain text.
+
+    Such a string has no marks, pipes or breaks; all that is left to compare
+    is the block its one line could open, and a line that opens none in
+    both strings has the same (none).
+    """
+    if not (_NO_MARKS.fullmatch(msgid) and _NO_MARKS.fullmatch(msgstr)):
+        return False
+    return opt.inline or not (_FIRST_LINE_RE.match(msgid) or _FIRST_LINE_RE.match(msgstr))
+
+
 def check_message(msgid: str, msgstr: str, options: CheckOptions = CheckOptions(),
                   checks: Iterable[Check] = CHECKS) -> list[Finding]:
     """All findings for one translation; an empty msgstr is untranslated, not wrong."""
@@ -816,6 +832,8 @@ def errors(msgid: str, msgstr: str, options: CheckOptions = CheckOptions()) -> l
     Asked of every translated unit a build writes, so the usual answer
     (the msgstr keeps the msgid's markup: none) returns before any list is made.
     """
-    if not msgstr or msgstr == msgid or _alike_for_errors(_parse(msgid), _parse(msgstr), options):
+    if not msgstr or msgstr == msgid or _both_plain(msgid, msgstr, options):
+        return []
+    if _alike_for_errors(_parse(msgid), _parse(msgstr), options):
         return []
     return check_message(msgid, msgstr, options, _ERROR_CHECKS)
