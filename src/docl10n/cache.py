@@ -185,7 +185,7 @@ def page_record(page: Page) -> bytes:
         [u.msgid, u.kind, u.line, u.span.start, u.span.end, u.msgctxt, u.prefix, u.inline, list(u.key)] for u in page.units
     ]
     head = [fm.syntax, fm.span.start, fm.span.end, fm.body.start, fm.body.end] if fm else None
-    record = {"units": units, "front_matter": head, "structure": [list(s) for s in page.structure]}
+    record = {"units": units, "front_matter": head, "structure": page.structure}
     return json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
@@ -244,6 +244,27 @@ class Pack:
         os.close(self.fd)
 
 
+def _restored(
+    msgid: str, kind: str, line: int, span: Span, msgctxt: str | None, prefix: str, inline: bool, key: tuple
+) -> Unit:
+    """A ``Unit`` of a record, its fields set the way ``pickle`` restores an instance.
+
+    A frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``: a third of reading a page's record went there.
+    ``Unit`` has no ``__post_init__`` to skip (a test holds restored units
+    equal to parsed ones).
+    """
+    unit = _new(Unit)
+    _set(unit, "__dict__", {
+        "msgid": msgid, "kind": kind, "line": line, "span": span,
+        "msgctxt": msgctxt, "prefix": prefix, "inline": inline, "key": key,
+    })
+    return unit
+
+
+_new, _set = object.__new__, object.__setattr__
+
+
 def page_from_record(text: str, path: str, data: bytes) -> Page:
     """The page ``page_record`` wrote for ``text``; ValueError when the record is not one."""
     try:
@@ -251,10 +272,12 @@ def page_from_record(text: str, path: str, data: bytes) -> Page:
         head = record["front_matter"]
         fm = FrontMatter(head[0], Span(head[1], head[2]), Span(head[3], head[4])) if head else None
         units = tuple(
-            Unit(msgid, kind, line, Span(start, end), msgctxt, prefix, inline, tuple(key))
+            _restored(msgid, kind, line, Span(start, end), msgctxt, prefix, inline, tuple(key))
             for msgid, kind, line, start, end, msgctxt, prefix, inline, key in record["units"]
         )
-        structure = tuple((a, b, c) for a, b, c in record["structure"])
+        structure = record["structure"]
+        if not isinstance(structure, str):
+            raise TypeError("structure is not a block signature")
     except (KeyError, IndexError, TypeError, ValueError) as exc:
         raise ValueError(f"not a page record: {exc}") from None
     bom = text.startswith("\ufeff")

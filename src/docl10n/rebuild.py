@@ -192,7 +192,7 @@ def inert(msgstr: str) -> bool:
     return all(_INERT_START.match(line) for line in msgstr.split("\n"))
 
 
-def _contains(outer: tuple, inner: tuple) -> bool:
+def _contains(outer: list[str], inner: list[str]) -> bool:
     """True when ``inner`` is a subsequence of ``outer`` (bilingual pages add blocks)."""
     it = iter(outer)
     return all(any(x == y for y in it) for x in inner)
@@ -220,7 +220,7 @@ def _verify(
 
         def ok(some: dict[Unit, str]) -> bool:
             got = block_signature(_body(page, _apply(page.text, some)))
-            return _contains(got, source) if bilingual else got == source
+            return _contains(got.split("\n"), source.split("\n")) if bilingual else got == source
 
         if not ok(body_edits):
             bad = [u for u in body_edits if not ok({u: body_edits[u]})]

@@ -81,12 +81,17 @@ MD.disable("inline")
 SIGNATURE_MD.disable("inline")
 
 
-def _signature(tokens: list) -> tuple[tuple[str, str, int], ...]:
-    return tuple((t.type, t.tag, t.level) for t in tokens if t.type != "inline")
+def _signature(tokens: list) -> str:
+    return "\n".join(f"{t.type} {t.tag} {t.level}" for t in tokens if t.type != "inline")
 
 
-def block_signature(body: str) -> tuple[tuple[str, str, int], ...]:
-    """The block structure of a Markdown body, inline content left out (``Page.structure``)."""
+def block_signature(body: str) -> str:
+    """The block structure of a Markdown body, inline content left out (``Page.structure``).
+
+    One line per block token, "type tag level": a string, not a tuple of
+    tuples, so a page record holds it as one JSON string that costs nothing
+    to read back; split it on "\\n" for the tokens.
+    """
     return _signature(SIGNATURE_MD.parse(body))
 
 
@@ -161,7 +166,7 @@ class _Segmenter:
         self.attribution = attribution
         self.src = ""
         self.raw: list[tuple[int, int]] = []
-        self.structure: tuple[tuple[str, str, int], ...] = ()
+        self.structure = ""
 
     def units(self, base: int) -> Iterator[Unit]:
         env: dict = {}
