@@ -28,7 +28,7 @@ import time
 from functools import cache
 from pathlib import Path
 
-from .model import FrontMatter, Page, Span, Unit
+from .model import FrontMatter, Page, Span, new_unit
 
 try:  # what hashlib.blake2b is, without hashlib loading OpenSSL (~3 ms of every start)
     from _blake2 import blake2b
@@ -244,27 +244,6 @@ class Pack:
         os.close(self.fd)
 
 
-def _restored(
-    msgid: str, kind: str, line: int, span: Span, msgctxt: str | None, prefix: str, inline: bool, key: tuple
-) -> Unit:
-    """A ``Unit`` of a record, its fields set the way ``pickle`` restores an instance.
-
-    A frozen dataclass's ``__init__`` sets each field through
-    ``object.__setattr__``: a third of reading a page's record went there.
-    ``Unit`` has no ``__post_init__`` to skip (a test holds restored units
-    equal to parsed ones).
-    """
-    unit = _new(Unit)
-    _set(unit, "__dict__", {
-        "msgid": msgid, "kind": kind, "line": line, "span": span,
-        "msgctxt": msgctxt, "prefix": prefix, "inline": inline, "key": key,
-    })
-    return unit
-
-
-_new, _set = object.__new__, object.__setattr__
-
-
 def page_from_record(text: str, path: str, data: bytes) -> Page:
     """The page ``page_record`` wrote for ``text``; ValueError when the record is not one."""
     try:
@@ -272,7 +251,7 @@ def page_from_record(text: str, path: str, data: bytes) -> Page:
         head = record["front_matter"]
         fm = FrontMatter(head[0], Span(head[1], head[2]), Span(head[3], head[4])) if head else None
         units = tuple(
-            _restored(msgid, kind, line, Span(start, end), msgctxt, prefix, inline, tuple(key))
+            new_unit(msgid, kind, line, Span(start, end), msgctxt, prefix, inline, tuple(key))
             for msgid, kind, line, start, end, msgctxt, prefix, inline, key in record["units"]
         )
         structure = record["structure"]

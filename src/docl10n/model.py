@@ -63,6 +63,28 @@ class Unit:
         return self.span.start
 
 
+def new_unit(
+    msgid: str, kind: str, line: int, span: Span, msgctxt: str | None = None, prefix: str = "",
+    inline: bool = False, key: tuple[str | int, ...] = (),
+) -> Unit:
+    """``Unit(...)``, its fields set at once, the way ``pickle`` restores an instance.
+
+    A frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``; the segmenter and the record reader make one
+    unit per string of every page. ``Unit`` has nothing in ``__post_init__``
+    to skip (a test holds the two equal).
+    """
+    unit = _new(Unit)
+    _set(unit, "__dict__", {
+        "msgid": msgid, "kind": kind, "line": line, "span": span,
+        "msgctxt": msgctxt, "prefix": prefix, "inline": inline, "key": key,
+    })
+    return unit
+
+
+_new, _set = object.__new__, object.__setattr__
+
+
 @dataclass(frozen=True)
 class FrontMatter:
     """The front matter block of a page: its syntax and where it stands."""

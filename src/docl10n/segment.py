@@ -20,7 +20,7 @@ from markdown_it.common.utils import MD_TRIM_CHARS
 from markdown_it.rules_block.state_block import StateBlock
 
 from . import frontmatter
-from .model import ATTRIBUTION_MARKERS, Docl10nError, Keys, Page, Span, Unit
+from .model import ATTRIBUTION_MARKERS, Docl10nError, Keys, Page, Span, Unit, new_unit
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 LETTER = re.compile(r"[^\W\d_]")
@@ -76,9 +76,10 @@ def _parser() -> MarkdownIt:
 MD = _parser()
 SIGNATURE_MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 # Units and signatures need block tokens and their raw inline content only:
-# skipping inline parsing halves the cost of every parse.
-MD.disable("inline")
-SIGNATURE_MD.disable("inline")
+# skipping inline parsing halves the cost of every parse (and text_join,
+# which only joins the inline tokens, has nothing left to do).
+MD.disable(["inline", "text_join"])
+SIGNATURE_MD.disable(["inline", "text_join"])
 
 
 def _signature(tokens: list) -> str:
@@ -128,9 +129,12 @@ def _strip(src: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_MARKER = re.compile(r"[^> \t]")
+
+
 def continuation_prefix(first_line_prefix: str) -> str:
     """What a new line inside a unit starts with: quote marks kept, markers blanked."""
-    return "".join(c if c in "> \t" else " " for c in first_line_prefix)
+    return _MARKER.sub(" ", first_line_prefix) if first_line_prefix else ""
 
 
 def split_cells(src: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -149,13 +153,6 @@ def split_cells(src: str, start: int, end: int) -> list[tuple[int, int]]:
     if bounds and bounds[-1][0] == bounds[-1][1]:
         bounds.pop()
     return [_strip(src, a, b) for a, b in bounds]
-
-
-@dataclass(frozen=True)
-class _Block:
-    kind: str
-    lines: tuple[tuple[int, int, int], ...]  # (line, start, end) in normalised text
-    inline: bool
 
 
 class _Segmenter:
@@ -190,40 +187,34 @@ class _Segmenter:
                 if tok.markup.startswith("#"):
                     yield from self._atx(lines[0], tok.markup, state_tokens[i + 1].content, base)
                     continue
-                block = _Block("heading", tuple(lines[:-1]), True)
-            else:
-                kind = "paragraph"
-                if containers and containers[-1] == "list_item_open":
-                    kind = "list item"
-                elif containers:
-                    kind = "block quote"
-                block = _Block(kind, tuple(lines), False)
-            yield from self._text(block, base, "blockquote_open" in containers)
+                yield from self._text("heading", lines[:-1], True, base, "blockquote_open" in containers)
+                continue
+            kind = "paragraph"
+            if containers and containers[-1] == "list_item_open":
+                kind = "list item"
+            elif containers:
+                kind = "block quote"
+            yield from self._text(kind, lines, False, base, "blockquote_open" in containers)
 
     def _not_prose(self, start: int, end: int) -> bool:
         """A line at the edge of a paragraph that is markup, not text: trimmed from the unit."""
-        line = self.src[start:end]
-        return bool(
-            SHORTCODE_ONLY.match(line) or BLOCK_ATTRIBUTES.fullmatch(line) or any(a <= start < b for a, b in self.raw)
-        )
+        if self.src.find("{", start, end) >= 0:  # else neither a shortcode nor an attribute line
+            line = self.src[start:end]
+            if SHORTCODE_ONLY.match(line) or BLOCK_ATTRIBUTES.fullmatch(line):
+                return True
+        return self._in_raw(start)
+
+    def _in_raw(self, pos: int) -> bool:
+        """True inside a shortcode whose content is not Markdown."""
+        return bool(self.raw) and any(a <= pos < b for a, b in self.raw)
 
     def _unit(self, msgid: str, kind: str, start: int, end: int, inline: bool, base: int) -> Unit | None:
-        if not LETTER.search(msgid) or SHORTCODE_ONLY.match(msgid):
+        if not LETTER.search(msgid) or ("{{" in msgid and SHORTCODE_ONLY.match(msgid)) or self._in_raw(start):
             return None
-        if any(a <= start < b for a, b in self.raw):
-            return None
-        ostart = self.map.orig(start)
-        line_start = self.map.orig_starts[bisect_right(self.map.orig_starts, ostart) - 1]
-        line = bisect_right(self.map.orig_starts, ostart) + self.line_offset
-        prefix = continuation_prefix(self.body[line_start:ostart])
-        return Unit(
-            msgid=msgid,
-            kind=kind,
-            line=line,
-            span=Span(base + ostart, base + self.map.orig(end)),
-            prefix=prefix,
-            inline=inline,
-        )
+        ostart, starts = self.map.orig(start), self.map.orig_starts
+        n = bisect_right(starts, ostart)
+        prefix = continuation_prefix(self.body[starts[n - 1] : ostart])
+        return new_unit(msgid, kind, n + self.line_offset, Span(base + ostart, base + self.map.orig(end)), None, prefix, inline)
 
     def _atx(self, line: tuple[int, int, int], markup: str, content: str, base: int) -> Iterator[Unit]:
         _, start, end = line
@@ -248,9 +239,8 @@ class _Segmenter:
                 if a < b and (u := self._unit(self.src[a:b], kind, a, b, True, base)):
                     yield u
 
-    def _text(self, block: _Block, base: int, quoted: bool) -> Iterator[Unit]:
-        kind = block.kind
-        ranges = [(*_strip(self.src, s, e), e) for _, s, e in block.lines]
+    def _text(self, kind: str, lines: list, inline: bool, base: int, quoted: bool) -> Iterator[Unit]:
+        ranges = [(*_strip(self.src, s, e), e) for _, s, e in lines]
         if quoted and ranges and (m := ADMONITION.match(self.src, ranges[0][0], ranges[0][1])):
             ranges[0] = (m.end(), *ranges[0][1:])
             kind = "admonition"
@@ -269,7 +259,7 @@ class _Segmenter:
             text = self.src[s:e]
             if k == len(ranges) - 1:
                 pieces.append(text)
-            elif block.inline:
+            elif inline:
                 pieces.append(text + " ")
             elif DEFINITION.match(self.src, ranges[k + 1][0]):
                 pieces.append(text + "\n")
@@ -284,7 +274,7 @@ class _Segmenter:
             return
         if DISPLAY_MATH.fullmatch(msgid):
             return
-        if u := self._unit(msgid, kind, ranges[0][0], ranges[-1][1], block.inline, base):
+        if u := self._unit(msgid, kind, ranges[0][0], ranges[-1][1], inline, base):
             yield u
 
 
