@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docl10n import catalog
-from docl10n.model import Docl10nError
+from docl10n.model import Docl10nError, Span, Unit
 from docl10n.segment import parse_page
 
 PAGE = "---\ntitle: Intro\n---\n\n# Intro\n\nFirst paragraph here.\n\nSecond paragraph, about containers.\n\nFirst paragraph here.\n"
@@ -37,6 +37,34 @@ def test_unchanged_template_is_not_rewritten():
     pot = pot_of(PAGE)
     assert pot_of(PAGE, previous=pot) is None
     assert pot_of(PAGE.replace("Second", "Third"), previous=pot) is not None
+
+
+CORPUS_PAGES = sorted(Path("/work/shared/corpus").rglob("*.md"))
+
+
+@pytest.mark.skipif(not CORPUS_PAGES, reason="corpus not present")
+def test_template_text_is_the_rendered_template_of_every_corpus_page(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    for path in CORPUS_PAGES:
+        units = parse_page(path.read_text(encoding="utf-8"), str(path)).units
+        pot = catalog.template(units, str(path), "docs")
+        assert catalog.template_text(units, str(path), "docs") == catalog.render(pot) == str(pot), path
+        assert catalog.template_text(units, str(path), "docs", previous=pot) is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Intro", "a b", "x" * 90, "Tab\there", 'Say "hi"', "x-y " * 30]),
+                          st.sampled_from(["paragraph", "heading", "card title"]),
+                          st.none() | st.just("card title")), max_size=8),
+       st.sampled_from(["source/p.md", "source/a page/with-hyphens-" + "x" * 70 + ".md"]))
+def test_template_text_is_the_rendered_template(rows, ref):
+    units = [Unit(msgid, kind, n + 1, Span(n, n + 1), ctxt) for n, (msgid, kind, ctxt) in enumerate(rows)]
+    pot = catalog.template(units, ref, "docs")
+    previous = catalog.template(units[:-1], ref, "docs")
+    assert catalog.template_text(units, ref, "docs") == catalog.render(pot)
+    again = catalog.template(units, ref, "docs", previous)  # None when the last unit added nothing new
+    assert catalog.template_text(units, ref, "docs", previous) == (catalog.render(again) if again else None)
+    assert catalog.template_text(units, ref, "docs", pot) is None
 
 
 def test_first_extracted_time_is_kept_across_changes(monkeypatch):

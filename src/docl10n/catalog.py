@@ -65,36 +65,68 @@ def _po_date(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M%z")
 
 
-def _entries_key(entries: Iterable[polib.POEntry]) -> list[tuple]:
+def _entries_key(entries: Iterable[polib.POEntry | _Fresh]) -> list[tuple]:
     return [(e.msgctxt, e.msgid, tuple(e.occurrences), e.comment, e.obsolete) for e in entries]
 
 
 # -- templates ----------------------------------------------------------------
 
 
-def template(
-    units: Iterable[Unit], ref: str, project: str, previous: polib.POFile | None = None
-) -> polib.POFile | None:
-    """The template of one page, or None when ``previous`` already says the same.
+class _Fresh:
+    """A template entry while a page's units are grouped: what ``_entry_text`` reads of a polib entry.
 
-    Identical strings become one entry with every reference; the ``#.``
-    comment says what the string is.
+    Extract writes one template per page and needs no entry objects for it:
+    making polib's was a third of writing a template.
     """
-    pot = polib.POFile(wrapwidth=78)
-    pot.metadata_is_fuzzy = True
-    by_key: dict[tuple[str | None, str], polib.POEntry] = {}
+
+    __slots__ = ("msgctxt", "msgid", "comment", "occurrences")
+    tcomment, obsolete, flags, msgstr = "", False, (), ""
+    previous_msgctxt = previous_msgid = previous_msgid_plural = None
+
+    def __init__(self, msgctxt: str | None, msgid: str, comment: str) -> None:
+        self.msgctxt, self.msgid, self.comment = msgctxt, msgid, comment
+        self.occurrences: list[tuple[str, str]] = []
+
+
+def _grouped(units: Iterable[Unit], ref: str) -> list[_Fresh]:
+    """Identical strings as one entry with every reference; the ``#.`` comment says what the string is."""
+    by_key: dict[tuple[str | None, str], _Fresh] = {}
     for u in units:
         key = (u.msgctxt, u.msgid)
         entry = by_key.get(key)
         if entry is None:
-            entry = polib.POEntry(msgid=u.msgid, msgstr="", msgctxt=u.msgctxt, comment=u.kind)
-            by_key[key] = entry
-            pot.append(entry)
+            entry = by_key[key] = _Fresh(u.msgctxt, u.msgid, u.kind)
         elif u.kind not in entry.comment.split(", "):
             entry.comment += ", " + u.kind
         entry.occurrences.append((ref, str(u.line)))
-    if previous is not None and _entries_key(previous) == _entries_key(pot):
+    return list(by_key.values())
+
+
+def template(
+    units: Iterable[Unit], ref: str, project: str, previous: polib.POFile | None = None
+) -> polib.POFile | None:
+    """The template of one page, or None when ``previous`` already says the same."""
+    entries = _grouped(units, ref)
+    if previous is not None and _entries_key(previous) == _entries_key(entries):
         return None
+    pot = _template_header(project, previous)
+    for e in entries:
+        pot.append(polib.POEntry(msgid=e.msgid, msgstr="", msgctxt=e.msgctxt, comment=e.comment, occurrences=e.occurrences))
+    return pot
+
+
+def template_text(units: Iterable[Unit], ref: str, project: str, previous: polib.POFile | None = None) -> str | None:
+    """``render(template(...))``, without a polib entry per string (a test holds the two equal)."""
+    entries = _grouped(units, ref)
+    if previous is not None and _entries_key(previous) == _entries_key(entries):
+        return None
+    return _joined(_template_header(project, previous), entries)
+
+
+def _template_header(project: str, previous: polib.POFile | None) -> polib.POFile:
+    """A template with its header and no entries; the first extraction's date is kept from ``previous``."""
+    pot = polib.POFile(wrapwidth=78)
+    pot.metadata_is_fuzzy = True
     moment = now()
     first = previous.metadata.get(FIRST_EXTRACTED) if previous is not None else None
     pot.metadata = {
@@ -451,7 +483,7 @@ def _comment(out: list[str], mark: str, text: str) -> None:
             out.append(mark + line)
 
 
-def _entry_text(e: polib.POEntry) -> str:
+def _entry_text(e: polib.POEntry | _Fresh) -> str:
     out: list[str] = []
     if e.tcomment:
         _comment(out, "# ", e.tcomment)
@@ -487,7 +519,7 @@ def _entry_text(e: polib.POEntry) -> str:
     if e.msgctxt is not None:
         out.append(_field(gone, "msgctxt", e.msgctxt, WRAP - 3 - len("msgctxt")))
     out.append(_field(gone, "msgid", e.msgid, WRAP - 3 - len("msgid")))
-    out.append(_field(gone, "msgstr", e.msgstr, WRAP - 3 - len("msgstr")))
+    out.append(_field(gone, "msgstr", e.msgstr, WRAP - 3 - len("msgstr")) if e.msgstr else gone + 'msgstr ""')
     out.append("")
     return "\n".join(out)
 
@@ -496,12 +528,14 @@ def render(po: polib.POFile) -> str:
     """The catalog as text, exactly as polib writes it (a test holds the two equal), only faster."""
     if po.wrapwidth != WRAP or any(e.msgid_plural or e.msgstr_plural for e in po):
         text = str(po)  # plural forms: let polib write them
-    else:
-        header = "".join(
-            "#\n" if not h else f"#{h}\n" if h[:1] in ",:" else f"# {h}\n" for h in po.header.split("\n")
-        )
-        entries = [e for e in po if not e.obsolete] + po.obsolete_entries()
-        text = header + "\n".join([po.metadata_as_entry().__unicode__(WRAP), *map(_entry_text, entries)])
+        return text if text.endswith("\n") else text + "\n"
+    return _joined(po, [e for e in po if not e.obsolete] + po.obsolete_entries())
+
+
+def _joined(po: polib.POFile, entries: Iterable[polib.POEntry | _Fresh]) -> str:
+    """``po``'s header and metadata, then ``entries``: the text of a catalog without plural forms."""
+    header = "".join("#\n" if not h else f"#{h}\n" if h[:1] in ",:" else f"# {h}\n" for h in po.header.split("\n"))
+    text = header + "\n".join([po.metadata_as_entry().__unicode__(WRAP), *map(_entry_text, entries)])
     return text if text.endswith("\n") else text + "\n"
 
 

@@ -251,12 +251,12 @@ def _extract_page(config: Config, salt: str, item: tuple[str, object]) -> tuple:
                 previous = catalog.parse(decode(old, _rel(config, pot_path)), _rel(config, pot_path))
             except Docl10nError:
                 previous = None  # a template is derived data: rewrite it
-        pot = catalog.template(page.units, ref, config.project, previous)
+        pot = catalog.template_text(page.units, ref, config.project, previous)
     except Docl10nError as exc:
         return rel, "failed", exc.problem, None, reads.stamps, None
     if pot is None:
         return rel, "unchanged", None, now, reads.stamps, record
-    data = catalog.render(pot).encode("utf-8")
+    data = pot.encode("utf-8")
     reads.wrote(pot_file, data, atomic_write(pot_path, data, durable=False, staging=staging(config, "templates")))
     return rel, "written", None, cache.key(salt, reads.digests[source_file], reads.digests[pot_file]), reads.stamps, record
 
