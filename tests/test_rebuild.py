@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import unicodedata
 from pathlib import Path
 
 import polib
@@ -168,6 +169,18 @@ def test_attribution_time_is_the_front_matter_date(project: Path, cli):
 )
 def test_anchorize_like_hugo(heading: str, anchor: str):
     assert anchorize(heading) == anchor
+
+
+def _hugo_anchor(text: str) -> str:
+    """Hugo's sanitizer character by character: the rule ``anchorize`` states."""
+    kept = ["-" if ch in " -" else ch.lower() for ch in text.strip(" \t\n\r\f\v")
+            if ch in " -_" or unicodedata.category(ch)[0] == "L" or unicodedata.category(ch) == "Nd"]
+    return "".join(kept) or "heading"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())
+def test_anchorize_keeps_hugos_rule_for_any_text(text):
+    assert anchorize(text) == _hugo_anchor(text)
 
 
 def test_translated_heading_keeps_english_anchor():

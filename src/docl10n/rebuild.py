@@ -72,6 +72,9 @@ BILINGUAL_MARK = "\u200b\t"  # the mirror's lead-in of a translated paragraph
 BULLET = re.compile(r"^((?:[ \t]*>)*[ \t]*)([-*+])([ \t]+)$")
 
 
+_NOT_IN_ID = re.compile(r"[^A-Za-z0-9_ \-]")
+
+
 def anchorize(text: str) -> str:
     """The id Hugo (goldmark, ``autoHeadingIDType = "github"``) gives a heading.
 
@@ -79,8 +82,11 @@ def anchorize(text: str) -> str:
     keep letters, digits and ``_`` (lowercased), turn spaces and ``-`` into
     ``-``, drop everything else.
     """
+    text = text.strip(" \t\n\r\f\v")
+    if text.isascii():  # most headings: letters and digits are [A-Za-z0-9]
+        return _NOT_IN_ID.sub("", text).replace(" ", "-").lower() or "heading"
     out = []
-    for ch in text.strip(" \t\n\r\f\v"):
+    for ch in text:
         if ch in " -":
             out.append("-")
         elif ch == "_" or unicodedata.category(ch)[0] == "L" or unicodedata.category(ch) == "Nd":
@@ -117,16 +123,14 @@ def _line_start(text: str, pos: int) -> int:
 
 
 def _replacement(page: Page, unit: Unit, msgstr: str, eol: str) -> str:
-    original = page.text[unit.span.start : unit.span.end]
     if unit.key and page.front_matter:
         value = msgstr if not unit.inline else " ".join(msgstr.split("\n"))
-        return frontmatter.encode(page.front_matter.syntax, original, value, unit.prefix)
-    if unit.inline:
-        text = " ".join(msgstr.split("\n"))
-        if unit.kind.startswith("table"):
-            text = UNESCAPED_PIPE.sub(r"\1\\|", text)
-        return text
-    return (eol + unit.prefix).join(msgstr.split("\n"))
+        return frontmatter.encode(page.front_matter.syntax, page.text[unit.span.start : unit.span.end], value, unit.prefix)
+    if "\n" in msgstr:
+        msgstr = " ".join(msgstr.split("\n")) if unit.inline else (eol + unit.prefix).join(msgstr.split("\n"))
+    if unit.inline and "|" in msgstr and unit.kind.startswith("table"):
+        msgstr = UNESCAPED_PIPE.sub(r"\1\\|", msgstr)
+    return msgstr
 
 
 def _bilingual(page: Page, unit: Unit, translated: str, eol: str) -> str:
@@ -189,6 +193,8 @@ def inert(msgstr: str) -> bool:
     """
     if "|" in msgstr or "\r" in msgstr or "]:" in msgstr or msgstr.endswith("\\"):
         return False
+    if "\n" not in msgstr:
+        return _INERT_START.match(msgstr) is not None
     return all(_INERT_START.match(line) for line in msgstr.split("\n"))
 
 
