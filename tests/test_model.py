@@ -32,7 +32,8 @@ def test_new_unit_is_the_unit_the_dataclass_makes(fields):
 def test_new_unit_skips_nothing_the_dataclass_would_run():
     # new_unit sets the fields without __init__: a __post_init__ would be skipped.
     assert not hasattr(Unit, "__post_init__")
-    assert [f.name for f in dataclasses.fields(Unit)] == ["msgid", "kind", "line", "span", "msgctxt", "prefix", "inline", "key"]
+    names = ["msgid", "kind", "line", "span", "msgctxt", "prefix", "inline", "key"]
+    assert [f.name for f in dataclasses.fields(Unit)] == names
 
 
 def test_a_new_unit_is_frozen_like_any_other():

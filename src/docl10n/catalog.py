@@ -76,7 +76,7 @@ class _Fresh:
     """A template entry while a page's units are grouped: what ``_entry_text`` reads of a polib entry.
 
     Extract writes one template per page and needs no entry objects for it:
-    making polib's was a third of writing a template.
+    making polib's was a quarter of writing a template.
     """
 
     __slots__ = ("msgctxt", "msgid", "comment", "occurrences")
@@ -111,7 +111,9 @@ def template(
         return None
     pot = _template_header(project, previous)
     for e in entries:
-        pot.append(polib.POEntry(msgid=e.msgid, msgstr="", msgctxt=e.msgctxt, comment=e.comment, occurrences=e.occurrences))
+        pot.append(
+            polib.POEntry(msgid=e.msgid, msgstr="", msgctxt=e.msgctxt, comment=e.comment, occurrences=e.occurrences)
+        )
     return pot
 
 

@@ -125,7 +125,8 @@ def _line_start(text: str, pos: int) -> int:
 def _replacement(page: Page, unit: Unit, msgstr: str, eol: str) -> str:
     if unit.key and page.front_matter:
         value = msgstr if not unit.inline else " ".join(msgstr.split("\n"))
-        return frontmatter.encode(page.front_matter.syntax, page.text[unit.span.start : unit.span.end], value, unit.prefix)
+        original = page.text[unit.span.start : unit.span.end]
+        return frontmatter.encode(page.front_matter.syntax, original, value, unit.prefix)
     if "\n" in msgstr:
         msgstr = " ".join(msgstr.split("\n")) if unit.inline else (eol + unit.prefix).join(msgstr.split("\n"))
     if unit.inline and "|" in msgstr and unit.kind.startswith("table"):

@@ -214,7 +214,8 @@ class _Segmenter:
         ostart, starts = self.map.orig(start), self.map.orig_starts
         n = bisect_right(starts, ostart)
         prefix = continuation_prefix(self.body[starts[n - 1] : ostart])
-        return new_unit(msgid, kind, n + self.line_offset, Span(base + ostart, base + self.map.orig(end)), None, prefix, inline)
+        span = Span(base + ostart, base + self.map.orig(end))
+        return new_unit(msgid, kind, n + self.line_offset, span, None, prefix, inline)
 
     def _atx(self, line: tuple[int, int, int], markup: str, content: str, base: int) -> Iterator[Unit]:
         _, start, end = line
@@ -239,7 +240,9 @@ class _Segmenter:
                 if a < b and (u := self._unit(self.src[a:b], kind, a, b, True, base)):
                     yield u
 
-    def _text(self, kind: str, lines: list, inline: bool, base: int, quoted: bool) -> Iterator[Unit]:
+    def _text(
+        self, kind: str, lines: list[tuple[int, int, int]], inline: bool, base: int, quoted: bool
+    ) -> Iterator[Unit]:
         ranges = [(*_strip(self.src, s, e), e) for _, s, e in lines]
         if quoted and ranges and (m := ADMONITION.match(self.src, ranges[0][0], ranges[0][1])):
             ranges[0] = (m.end(), *ranges[0][1:])
