@@ -426,7 +426,8 @@ LINKISH_PIECES = st.sampled_from(list("[]()`!<>*_\\&;: .#/?=-\n\"'aZ使ド") + [
     "[x](<y>)", "[x]( y)", "[x](y \"t\")", "[x]()", "[](y)", "![i](p.png)", "`docker run`", "`a[0]`",
     "`` ` ``", "`[x](y)`", "{{< ref \"a.md\" >}}", "[t]({{< ref \"a.md\" >}})", "[t](javascript:alert)",
     "[t](%6A)", "&amp;", "\\[", "*", "**b**", "_i_", "[x]", "[x][y]", "[`c`](d)", "[a\nb](c)", "\u2028",
-    "**", "__", "***", "a_b", "**`c`**", "*a*", "_a_", " ", " ", "x", ".", "。", "(", ")", "\u00a0", "\x00", "\r"])
+    "**", "__", "***", "a_b", "**`c`**", "*a*", "_a_", " ", " ", "x", ".", "。", "(", ")", "\u00a0", "\x00", "\r",
+    "![`c`](d)", "![a b](c.png?x)", "!", "!![i](p)", "[a `b` c](d)", "[`a]`](b)", "[a `b](c)` d", "![](e)"])
 
 
 @settings(max_examples=500, deadline=None)
@@ -440,6 +441,9 @@ LINKISH_PIECES = st.sampled_from(list("[]()`!<>*_\\&;: .#/?=-\n\"'aZ使ド") + [
 @example("**a**`b`")
 @example("_a_b_")
 @example("a\x00b [x](y)")
+@example("Use [`docker run`](run.md) and ![a shot](x.webp?border).")
+@example("**![i](p)**")
+@example("*[`a`](b)*")
 def test_the_plain_inline_short_cut_reads_what_the_token_walk_finds(text):
     parsed = _Parsed(text)
     found = _plain_inline(parsed.masked, parsed.spans, parsed._unmask)
@@ -449,10 +453,11 @@ def test_the_plain_inline_short_cut_reads_what_the_token_walk_finds(text):
 
 def test_the_plain_inline_short_cut_takes_plain_links_code_and_emphasis():
     for text in ("See [the guide](guide.md) and `docker run`.", "[a](b) [c](https://x.y/z_w?a=1&b=2)", "no markup",
-                 "**b** [a](b)", "Run **`docker init`** *now*.", "__a__, _b_ and [c](d_e)"):
+                 "**b** [a](b)", "Run **`docker init`** *now*.", "__a__, _b_ and [c](d_e)", "![i](p.png)",
+                 "Use [`docker run`](run.md) and [the `-d` flag](run.md#d).", "See![a shot](x.webp?border) here"):
         parsed = _Parsed(text)
         assert _plain_inline(parsed.masked, parsed.spans, parsed._unmask) == parsed._token_walk()
-    for text in ("![i](p.png)", "[x](y z)", "[x][y]", "a &amp; [b](c)", "[a](b)\nc",  # not plain
+    for text in ("![`i`](p.png)", "[x](y z)", "[x][y]", "a &amp; [b](c)", "[a](b)\nc",  # not plain
                  "5 * 3", "snake_case", "***a***", "**a*", "**[a](b)**", "a**b**c", "*a **b** c*"):  # not simple
         parsed = _Parsed(text)
         assert _plain_inline(parsed.masked, parsed.spans, parsed._unmask) is None

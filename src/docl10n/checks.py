@@ -498,13 +498,20 @@ class _Parsed:
 
 _NO_MARKUP = _Markup((), (), (), (), (), "")
 # Outside code spans (each one \x03 here, as in the visible text), text that no inline rule
-# starts on but ``link`` and ``emphasis`` (no escape, entity, tag, line break, image, nor a
-# bracket but a link's); links in their plainest form, [text with none of those, nor * or _]
-# (destination with no space, parenthesis, backslash or code); and runs of * or _.
+# starts on but ``link``, ``image`` and ``emphasis`` (no escape, entity, tag, line break, nor a
+# bracket but a link's); links and images in their plainest form, [text with none of those,
+# nor * or _, code spans allowed in a link's] (destination with no space, parenthesis,
+# backslash or code); and runs of * or _.
 _PLAIN_TEXT = r"(?:[^\[\]<*_\\&!\r\n\x00]|!(?!\[))"  # NUL: the parser reads U+FFFD there
-_PLAIN_LINK = r"\[([^\[\]<*_\\&!\r\n`\x00\x03]+)\]\(([^<\x00-\x20\x7f\\()`][^\x00-\x20\x7f\\()`]*)\)"
+_LINK_FORM = (  # groups: a link's text; "!" and an image's alt; the destination
+    r"(?:\[(@[^\[\]<*_\\&!\r\n`\x00]+)\]|(@!)\[(@[^\[\]<*_\\&!\r\n`\x00\x03]+)\])"
+    r"\((@[^<\x00-\x20\x7f\\()`][^\x00-\x20\x7f\\()`]*)\)"
+)
+# Without its groups inside the possessive _PLAIN_INLINE: Python 3.11's re can misplace a
+# group's span there ("The span of capturing group is wrong").
+_PLAIN_LINK = _LINK_FORM.replace("(@", "(?:")
 _PLAIN_INLINE = re.compile(rf"(?:{_PLAIN_TEXT}++|{_PLAIN_LINK}|\*++|_++)*+")  # possessive: linear when it fails
-_ATOM = re.compile(rf"{_PLAIN_LINK}|(\*+|_+)")
+_ATOM = re.compile(rf"{_LINK_FORM.replace('(@', '(')}|(\*+|_+)")
 
 
 def _plain_inline(masked: str, spans: Sequence[tuple[int, int, int]], unmask: Callable[[str], str]) -> _Markup | None:
@@ -529,9 +536,9 @@ def _plain_inline(masked: str, spans: Sequence[tuple[int, int, int]], unmask: Ca
         return None
     dests, unsafe, runs, links = [], [], [], []
     for m in _ATOM.finditer(flat):
-        if m[3] is None:
-            url = unescapeAll(m[2])
-            dests.append(("link", unmask(url)))
+        if m[5] is None:
+            url = unescapeAll(m[4])
+            dests.append(("image" if m[2] else "link", unmask(url)))
             if bad := _unsafe_url(url):
                 unsafe.append(bad)
             links.append(m.start())
@@ -541,12 +548,19 @@ def _plain_inline(masked: str, spans: Sequence[tuple[int, int, int]], unmask: Ca
         if len(runs) % 2:
             return None
         for opener, closer in zip(runs[::2], runs[1::2]):
-            if opener[3] != closer[3] or len(opener[3]) > 2 or _delimits(flat, opener) != (True, False):
+            if opener[5] != closer[5] or len(opener[5]) > 2 or _delimits(flat, opener) != (True, False):
                 return None
             if _delimits(flat, closer) != (False, True) or any(opener.end() <= at < closer.start() for at in links):
                 return None
-    visible = _ATOM.sub(lambda m: m[1] or "", flat) if runs or links else flat
+    visible = _ATOM.sub(_shown, flat) if runs or links else flat
     return _Markup(tuple(dests), (), tuple(unsafe), (), (), visible, ())
+
+
+def _shown(m: re.Match[str]) -> str:
+    """What an atom of ``_ATOM`` leaves of itself in the visible text, as the token walk writes it."""
+    if m[5] is not None:
+        return ""  # an emphasis run
+    return m[1] if m[2] is None else f"\x03{m[3]}\x03"  # a link's text; an image's alt, set apart
 
 
 def _delimits(flat: str, run: re.Match[str]) -> tuple[bool, bool]:
