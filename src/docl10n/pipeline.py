@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache, parallel, safety
-from .model import Coverage, Docl10nError, Page, Problem, Unit
+from .model import Coverage, Docl10nError, Keys, Page, Problem, Unit
 from .project import Config, atomic_write, is_cjk, page_url, source_pages, template_pages
 
 if TYPE_CHECKING:
@@ -54,7 +54,13 @@ def _record_name(config: Config, rel: str, digest: str, salt: str) -> str:
 
 def _page_salt(config: Config) -> str:
     """What every page record's key shares: the code and how pages are cut."""
-    return cache.salt("page", config.keys, config.attribution_markers)
+    return _salt_of_pages(config.keys, config.attribution_markers)
+
+
+@lru_cache(maxsize=8)
+def _salt_of_pages(keys: Keys, markers: tuple[str, ...]) -> str:
+    """Worked out once per process, not once per page (a repr and a hash each time)."""
+    return cache.salt("page", keys, markers)
 
 
 def staging(config: Config, tree: str) -> str:
