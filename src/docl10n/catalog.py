@@ -79,7 +79,7 @@ class _Fresh:
     making polib's was a quarter of writing a template.
     """
 
-    __slots__ = ("msgctxt", "msgid", "comment", "occurrences")
+    __slots__ = ("comment", "msgctxt", "msgid", "occurrences")
     tcomment, obsolete, flags, msgstr = "", False, (), ""
     previous_msgctxt = previous_msgid = previous_msgid_plural = None
 
