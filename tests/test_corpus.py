@@ -7,6 +7,7 @@ every unit, and the templates pass msgfmt.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 
@@ -43,6 +44,21 @@ def test_real_page_round_trips(path):
     assert {f"\u2039{u.msgid}\u203a" for u in page.units} <= again
     assert page.structure == block_signature(body(data.decode("utf-8")))
     assert cache.page_from_record(data.decode("utf-8"), str(path), cache.page_record(page)) == page
+
+
+@pytest.mark.parametrize("text", [
+    "\ufeff---\r\ntitle: \"Quoted: title\"\r\n---\r\n\r\n# Head\r\n\r\nTwo\r\nlines.\r\n",
+    "> quoted\n> paragraph\n\n- item\n  continued\n\n| a | b |\n|---|---|\n| c \\| d | e |\n",
+    "+++\ntitle = 'T'\n+++\nPlain.\n",
+])
+def test_a_record_leaves_out_msgids_its_text_holds_and_reads_back_the_same_page(text):
+    page = parse_page(text, "p.md")
+    record = cache.page_record(page)
+    assert cache.page_from_record(text, "p.md", record) == page
+    same = [u for u in page.units if page.text[u.span.start : u.span.end] == u.msgid]
+    assert same and all(json.dumps(u.msgid) not in record.decode() for u in same if len(u.msgid) > 3)
+    with pytest.raises(ValueError):
+        cache.page_from_record(text[: len(text) // 2], "p.md", record)  # not the text it was made for
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext not installed")

@@ -179,10 +179,16 @@ _HEAD = 12  # digits of the index's length at the start of a pack
 
 
 def page_record(page: Page) -> bytes:
-    """A segmented page as JSON, its text left out (the source holds it)."""
-    fm = page.front_matter
+    """A segmented page as JSON, its text left out (the source holds it).
+
+    So is a msgid that is just the text of its span (null): nine units in
+    ten, which made the record as large as the page.
+    """
+    fm, text = page.front_matter, page.text
     units = [
-        [u.msgid, u.kind, u.line, u.span.start, u.span.end, u.msgctxt, u.prefix, u.inline, list(u.key)] for u in page.units
+        [None if text[u.span.start : u.span.end] == u.msgid else u.msgid,
+         u.kind, u.line, u.span.start, u.span.end, u.msgctxt, u.prefix, u.inline, list(u.key)]
+        for u in page.units
     ]
     head = [fm.syntax, fm.span.start, fm.span.end, fm.body.start, fm.body.end] if fm else None
     record = {"units": units, "front_matter": head, "structure": page.structure}
@@ -246,21 +252,23 @@ class Pack:
 
 def page_from_record(text: str, path: str, data: bytes) -> Page:
     """The page ``page_record`` wrote for ``text``; ValueError when the record is not one."""
+    bom = text.startswith("\ufeff")
+    body = text[1:] if bom else text
     try:
         record = json.loads(data)
         head = record["front_matter"]
         fm = FrontMatter(head[0], Span(head[1], head[2]), Span(head[3], head[4])) if head else None
         units = tuple(
-            new_unit(msgid, kind, line, Span(start, end), msgctxt, prefix, inline, tuple(key))
+            new_unit(body[start:end] if msgid is None else msgid, kind, line, Span(start, end), msgctxt, prefix,
+                     inline, tuple(key))
             for msgid, kind, line, start, end, msgctxt, prefix, inline, key in record["units"]
         )
         structure = record["structure"]
-        if not isinstance(structure, str):
-            raise TypeError("structure is not a block signature")
+        if not isinstance(structure, str) or (units and units[-1].span.end > len(body)):
+            raise TypeError("not a record of this text")
     except (KeyError, IndexError, TypeError, ValueError) as exc:
         raise ValueError(f"not a page record: {exc}") from None
-    bom = text.startswith("\ufeff")
-    return Page(path, text[1:] if bom else text, bom, units, fm, structure)
+    return Page(path, body, bom, units, fm, structure)
 
 
 def read(path: Path | str) -> bytes | None:
