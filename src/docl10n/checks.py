@@ -20,7 +20,6 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from babel.core import get_global, parse_locale
 from markdown_it import MarkdownIt, helpers
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace, unescapeAll
 from markdown_it.token import Token
@@ -593,6 +592,8 @@ def _language(locale: str) -> str:
 @lru_cache(maxsize=64)
 def _han_or_kana(locale: str) -> bool:
     """True when the locale's script is Hans, Hant or Jpan (CLDR likely subtags)."""
+    from babel.core import get_global, parse_locale  # only a warning needs it, not the errors a build asks for
+
     base = re.split(r"[@.]", locale)[0].replace("-", "_")
     try:
         language, territory, script, *_ = parse_locale(base)
