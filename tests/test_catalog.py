@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import textwrap
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 import polib
 import pytest
@@ -59,12 +61,13 @@ def test_template_text_is_the_rendered_template_of_every_corpus_page(monkeypatch
        st.sampled_from(["source/p.md", "source/a page/with-hyphens-" + "x" * 70 + ".md"]))
 def test_template_text_is_the_rendered_template(rows, ref):
     units = [Unit(msgid, kind, n + 1, Span(n, n + 1), ctxt) for n, (msgid, kind, ctxt) in enumerate(rows)]
-    pot = catalog.template(units, ref, "docs")
-    previous = catalog.template(units[:-1], ref, "docs")
-    assert catalog.template_text(units, ref, "docs") == catalog.render(pot)
-    again = catalog.template(units, ref, "docs", previous)  # None when the last unit added nothing new
-    assert catalog.template_text(units, ref, "docs", previous) == (catalog.render(again) if again else None)
-    assert catalog.template_text(units, ref, "docs", pot) is None
+    with mock.patch.dict(os.environ, {"SOURCE_DATE_EPOCH": "1700000000"}):  # both made in the same second
+        pot = catalog.template(units, ref, "docs")
+        previous = catalog.template(units[:-1], ref, "docs")
+        assert catalog.template_text(units, ref, "docs") == catalog.render(pot)
+        again = catalog.template(units, ref, "docs", previous)  # None when the last unit added nothing new
+        assert catalog.template_text(units, ref, "docs", previous) == (catalog.render(again) if again else None)
+        assert catalog.template_text(units, ref, "docs", pot) is None
 
 
 def test_first_extracted_time_is_kept_across_changes(monkeypatch):
