@@ -178,6 +178,7 @@ def _hugo_anchor(text: str) -> str:
     return "".join(kept) or "heading"
 
 
+@settings(deadline=None)  # a shared machine can stall any example past the default 200 ms
 @given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())
 def test_anchorize_keeps_hugos_rule_for_any_text(text):
     assert anchorize(text) == _hugo_anchor(text)
