@@ -61,6 +61,16 @@ def test_a_record_leaves_out_msgids_its_text_holds_and_reads_back_the_same_page(
         cache.page_from_record(text[: len(text) // 2], "p.md", record)  # not the text it was made for
 
 
+def test_a_record_whose_left_out_msgid_lies_past_the_text_is_refused_wherever_it_stands():
+    unit = [None, "paragraph", 1, 0, 4, None, "", False, []]
+    far = [None, "paragraph", 1, 0, 400, None, "", False, []]
+    record = json.dumps({"units": [far, unit], "front_matter": None, "structure": ""}).encode()
+    with pytest.raises(ValueError):
+        cache.page_from_record("Text here.\n", "p.md", record)
+    fits = json.dumps({"units": [unit], "front_matter": None, "structure": ""}).encode()
+    assert cache.page_from_record("Text here.\n", "p.md", fits).units[0].msgid == "Text"
+
+
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext not installed")
 def test_corpus_catalogs_pass_msgfmt(project, cli):
     copy_tree(CORPUS / "docker-docs", project / "source")

@@ -264,8 +264,8 @@ def page_from_record(text: str, path: str, data: bytes) -> Page:
             for msgid, kind, line, start, end, msgctxt, prefix, inline, key in record["units"]
         )
         structure = record["structure"]
-        if not isinstance(structure, str) or (units and units[-1].span.end > len(body)):
-            raise TypeError("not a record of this text")
+        if not isinstance(structure, str) or (units and max(u.span.end for u in units) > len(body)):
+            raise TypeError("not a record of this text")  # a msgid left out would be read short
     except (KeyError, IndexError, TypeError, ValueError) as exc:
         raise ValueError(f"not a page record: {exc}") from None
     return Page(path, body, bom, units, fm, structure)
