@@ -195,7 +195,16 @@ def test_translated_heading_keeps_english_anchor():
 
 def test_a_hash_inside_an_attribute_value_is_not_an_id_taken():
     text = "## Link {data-href=x#b}\n\n## B\n"
-    assert build(text, {"Link": "链接", "B": "乙"}) == "## 链接 {data-href=x#b}\n\n## 乙 {#b}\n"
+    assert build(text, {"Link": "链接", "B": "乙"}) == "## 链接 {#link data-href=x#b}\n\n## 乙 {#b}\n"
+
+
+def test_heading_with_only_a_class_gets_its_id_inside_its_braces():
+    """Goldmark reads one attribute block: the id joins the class there, and it counts for later duplicates."""
+    text = "## Setup {.note}\n\n### Setup { data-x=1 } ###\n\n## Setup\n"
+    assert build(text, {"Setup": "设置"}) == (
+        "## 设置 {#setup .note}\n\n### 设置 {#setup-1  data-x=1 } ###\n\n## 设置 {#setup-2}\n"
+    )
+    assert build(text, {}) == text
 
 
 def test_explicit_id_is_outside_the_msgid():

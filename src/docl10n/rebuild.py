@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from . import frontmatter
 from .catalog import Translation
-from .model import ATTRIBUTION_TEMPLATE, Docl10nError, FrontMatter, Keys, Page, Problem, Span, Unit
+from .model import ATTRIBUTION_TEMPLATE, Docl10nError, FrontMatter, Keys, Page, Problem, Span, Unit, new_unit
 from .segment import HEADING_ATTRIBUTES, LINE_BREAK, block_signature
 
 UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
@@ -94,27 +94,33 @@ def anchorize(text: str) -> str:
     return "".join(out) or "heading"
 
 
-def _heading_ids(page: Page) -> dict[Unit, str | None]:
-    """Per heading unit (ATX or setext), the id Hugo gives it; None where the page sets one."""
-    ids: dict[Unit, str | None] = {}
+def _heading_ids(page: Page) -> dict[Unit, tuple[str, int | None]]:
+    """Per heading unit (ATX or setext) without an id of its own, the id Hugo gives it, and where to pin it.
+
+    The place is None when the id goes after the heading as ``{#id}``, or the
+    offset just inside the heading's own attribute block (``{.class}``), where
+    ``#id`` must join it: goldmark reads one block, a second would be text.
+    """
+    ids: dict[Unit, tuple[str, int | None]] = {}
     seen: set[str] = set()
     for unit in page.units:
         if unit.kind != "heading":
             continue
         eol_at = LINE_BREAK.search(page.text, unit.span.end)
         rest = ATX_CLOSING.sub("", page.text[unit.span.end : eol_at.start() if eol_at else len(page.text)])
-        if attrs := HEADING_ATTRIBUTES.search(rest):  # the page sets this heading's attributes: a second block would be text
+        inside = None
+        if attrs := HEADING_ATTRIBUTES.search(rest):
             if m := re.search(r"(?<![^\s{])#([^\s{}.#]+)", attrs.group()):  # an id, not a '#' inside a value
                 seen.add(m.group(1))
-            ids[unit] = None
-            continue
+                continue
+            inside = unit.span.end + attrs.start() + attrs.group().index("{") + 1
         base = anchorize(unit.msgid)
         anchor, n = base, 0
         while anchor in seen:
             n += 1
             anchor = f"{base}-{n}"
         seen.add(anchor)
-        ids[unit] = anchor
+        ids[unit] = (anchor, inside)
     return ids
 
 
@@ -295,10 +301,13 @@ def splice(
         edits[unit] = _replacement(page, unit, t.msgstr, eol)
         if bilingual:
             edits[unit] = _bilingual(page, unit, edits[unit], eol)
-        if anchors.get(unit):
-            edits[unit] += " {#" + anchors[unit] + "}"
+        if unit in anchors and anchors[unit][1] is None:
+            edits[unit] += " {#" + anchors[unit][0] + "}"
         wanted[unit] = t.msgstr
     edits, rejected = _verify(page, edits, wanted, bilingual, options.keys)
+    for unit in [u for u in edits if u in anchors and anchors[u][1] is not None]:
+        anchor, inside = anchors[unit]  # "#id " inside the braces cannot change a heading's blocks
+        edits[new_unit("", "heading id", unit.line, Span(inside, inside))] = "#" + anchor + " "
     for unit in rejected:
         translated -= 1
         problems.append(
