@@ -145,6 +145,63 @@ def test_one_catalog_symlinked_outside_is_neither_read_nor_written(small: Path, 
     assert po.is_symlink()
 
 
+@pytest.mark.parametrize(
+    ("file", "command"),
+    [
+        ("locales/zh_CN/page.po", ("update", "-l", "zh_CN")),
+        ("locales/zh_CN/page.po", ("build", "-l", "zh_CN")),
+        ("locales/templates/page.pot", ("extract",)),
+        ("locales/templates/page.pot", ("update", "-l", "zh_CN")),
+        ("locales/templates/page.pot", ("build", "-l", "zh_CN")),
+        ("build/zh_CN/page.md", ("build", "-l", "zh_CN")),
+    ],
+)
+@pytest.mark.parametrize("forgotten", [False, True])
+def test_a_link_put_in_since_the_last_run_is_refused_though_it_holds_the_same_bytes(
+    small: Path, tmp_path_factory, cli, file: str, command: tuple[str, ...], forgotten: bool
+):
+    """A run that finds every file as it was leaves each file's guard undone; a link put in place of one
+    shows another stat, so the next run reads, and is guarded first. With the stage's cache gone
+    (``forgotten``), the work is guarded before it starts."""
+    cli("build", "-l", "zh_CN")
+    if forgotten:
+        stage = command[0] if command[0] == "extract" else f"{command[0]}-zh_CN"
+        (small / ".docl10n-cache" / f"{stage}.json").unlink()
+    target = tmp_path_factory.mktemp("outside") / Path(file).name
+    data = (small / file).read_bytes()
+    target.write_bytes(data)
+    (small / file).unlink()
+    (small / file).symlink_to(target)
+    result = cli(*command, ok=False)
+    assert "refused" in result.output and "leads outside" in result.output and Path(file).name in result.output
+    assert target.read_bytes() == data and (small / file).is_symlink()
+
+
+def test_a_run_with_nothing_to_do_guards_its_folders_and_no_file(small: Path, cli, monkeypatch):
+    """Each file's guard is left for when a file is read: a run that only needs their stats never reads one."""
+    page = small / "source" / "page.md"
+    st = page.stat()
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns - 10**10))  # older than its ctime: known by its stat at once
+    stages = [("extract",), ("update", "-l", "zh_CN"), ("build", "-l", "zh_CN")]
+    for args in stages:
+        cli(*args)
+    checked: list[str] = []
+    real = safety.check_inside
+
+    def spy(paths, base, what):
+        checked.append(what)
+        return real(paths, base, what)
+
+    monkeypatch.setattr(safety, "check_inside", spy)
+    for args in stages:
+        assert "1 unchanged" in cli(*args).output
+    assert set(checked) <= {"a project folder", "the locale folder", "the lock folder"}, checked
+    po = small / "locales" / "zh_CN" / "page.po"
+    po.write_text(po.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    cli("update", "-l", "zh_CN")
+    assert "a catalog" in checked
+
+
 @pytest.mark.parametrize("folder", ["build", ".docl10n-cache"])
 def test_output_or_cache_folder_symlinked_outside_is_refused(small: Path, tmp_path_factory, cli, folder: str):
     outside = tmp_path_factory.mktemp("outside")

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -85,11 +86,12 @@ class Files:
     remembered by its stat: a second write within the same timestamp tick
     could keep it, unless its mtime is older than its ctime (see
     ``_entry``). Only files looked at in this run are saved, so a removed
-    file drops out.
+    file drops out. ``before_read`` is called before any file is read: a
+    stage's guard, which a run that only needs each file's ``stat`` skips.
     """
 
-    def __init__(self, root: Path, name: str) -> None:
-        self.root, self.name = root, f"files-{name}"
+    def __init__(self, root: Path, name: str, before_read: Callable[[], None] | None = None) -> None:
+        self.root, self.name, self.before_read = root, f"files-{name}", before_read
         known = load(root, self.name)
         self.known = {k: v for k, v in known.items() if isinstance(v, list) and len(v) == 5}
         self.seen: dict[str, list] = {}
@@ -107,6 +109,8 @@ class Files:
         if known is not None and known[:4] == stamp:
             self.seen[name] = known
             return known[4]
+        if self.before_read is not None:
+            self.before_read()
         found = digest(read(path))
         if (entry := _entry(st, found, self.now)) is not None:
             self.seen[name] = entry

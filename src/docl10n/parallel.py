@@ -27,14 +27,21 @@ def _share(shared: dict[str, object]) -> None:
 
 
 def run(
-    fn: Callable, items: list, jobs: int | None, progress: Progress, shared: dict | None = None, probe: Callable | None = None
+    fn: Callable,
+    items: list,
+    jobs: int | None,
+    progress: Progress,
+    shared: dict | None = None,
+    probe: Callable | None = None,
+    before_work: Callable[[], None] | None = None,
 ) -> list:
     """``fn`` over ``items``, in ``jobs`` worker processes (default: every core); results in order.
 
     Stage work is CPU-bound pure Python, so threads would not help; each
     worker reads and writes its own files and returns only small values.
     ``probe`` answers from the cache in this process (None: work to do), so
-    a run with nothing to do starts no workers.
+    a run with nothing to do starts no workers. ``before_work`` is called
+    once, when there is work, before any of it.
     """
     results: list = [None] * len(items)
     todo = list(range(len(items)))
@@ -46,6 +53,8 @@ def run(
                 todo.append(i)
             elif progress:
                 progress(1)
+    if todo and before_work is not None:
+        before_work()
     n = max(1, jobs or os.cpu_count() or 1)
     if n == 1 or len(todo) < SERIAL_BELOW:
         threshold = gc.get_threshold()
