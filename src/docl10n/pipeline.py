@@ -180,14 +180,16 @@ class _Guard:
     __slots__ = ("checks",)
 
     def __init__(self) -> None:
-        self.checks: list[tuple[list, Path, str]] = []
+        self.checks: list[tuple[Callable[[], list[str]], Path, str]] = []
 
-    def add(self, paths: list, base: Path, what: str) -> None:
+    def add(self, paths: Callable[[], list[str]], base: Path, what: str) -> None:
+        """Check ``paths()`` against ``base`` when called: not even the paths are made for a run that reads nothing."""
         self.checks.append((paths, base, what))
 
     def __call__(self) -> None:
         while self.checks:
-            safety.check_inside(*self.checks[0])
+            paths, base, what = self.checks[0]
+            safety.check_inside(paths(), base, what)
             del self.checks[0]
 
 
@@ -208,7 +210,7 @@ def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[t
     guard = _Guard()
     if stage == "extract":
         pages = source_pages(config)
-        guard.add([config.template_file(rel) for rel in pages], root, "a template")
+        guard.add(lambda: [config.template_file(rel) for rel in pages], root, "a template")
         with safety.exclusive(config, "extract"), safety.finished(config, tree) as done:
             if not done:
                 guard()
@@ -219,15 +221,19 @@ def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[t
         return
     rels = template_pages(config) if stage in ("update", "stats") else source_pages(config)
     safety.check_inside([config.locales_dir / locale], config.locales_dir, "the locale folder")
-    guard.add([p for rel in rels for p in (config.catalog_file(locale, rel), config.template_file(rel))], root, "a catalog")
+    guard.add(
+        lambda: [p for rel in rels for p in (config.catalog_file(locale, rel), config.template_file(rel))], root, "a catalog"
+    )
     if stage == "stats":
         guard()
         yield rels, guard
         return
-    dests: list[str] = []
+    out, layout = args.get("out"), str(args.get("layout") or config.layout)
+
+    def dests() -> list[str]:
+        return [config.output_file(locale, rel, layout, out) for rel in rels] if stage == "build" else []  # type: ignore[arg-type]
+
     if stage == "build":
-        out, layout = args.get("out"), args.get("layout") or config.layout
-        dests = [config.output_file(locale, rel, str(layout), out) for rel in rels]  # type: ignore[arg-type]
         guard.add(dests, out if isinstance(out, Path) else root, "an output page")
     with safety.exclusive(config, f"locale-{locale}"), safety.finished(config, tree) as done:
         if not done:
@@ -238,7 +244,7 @@ def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[t
             if stage == "update":
                 safety.sweep(config.locales_dir / locale)
             by_folder: dict[str, set[str]] = {}
-            for d in dests:
+            for d in dests():
                 folder, name = os.path.split(d)
                 by_folder.setdefault(folder, set()).add(name)
             for folder, names in by_folder.items():
