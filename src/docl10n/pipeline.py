@@ -195,8 +195,8 @@ class _Guard:
 
 @contextmanager
 def _prepared(stage: str, config: Config, args: dict[str, object]) -> Iterator[tuple[list[str], _Guard]]:
-    """Guard, lock and sweep for one stage; yields the pages it guarded, so the stage need not list them again,
-    and the guard of its files, left to the stage to call (see ``_Guard``); stats gets it done."""
+    """Guard, lock and sweep for one stage; yields the pages it listed, so the stage need not list them again,
+    and the guard of their files, left to the stage to call (see ``_Guard``); stats gets it done."""
     root, store = config.root, config.root / cache.DIR
     locale = str(args.get("locale", ""))
     if stage != "extract":
