@@ -196,3 +196,32 @@ def test_heading_attributes_stay_where_hugo_reads_them(tmp_path, hugo):
     assert 'class="only"' in zh and 'data-x="1"' in zh and 'class="cls"' in zh
     headings = re.findall(r"<h[23][^>]*>(.*?)</h[23]>", zh)
     assert len(headings) == 9 and all(h.startswith(PSEUDO) and "{" not in h for h in headings), headings
+
+
+GOLDMARK_BLOCKS = (
+    "Refs[^1][^note].\n\nPara one\n{{% tab name=\"x\" %}}\nInner **md**.\n{{% /tab %}}\nAfter text.\n\n"
+    "Term\n: The definition.\n\n[^1]: The footnote text.\n[^note]: A named footnote\n    on two lines.\n"
+)
+
+
+def test_blocks_goldmark_starts_inside_a_paragraph_survive_translation(tmp_path, hugo):
+    """Footnote definitions, a definition and a block shortcode on lines of what CommonMark reads as one
+    paragraph: the translated page renders the same blocks, each translated."""
+    src = tmp_path / "in" / "blocks.md"
+    src.parent.mkdir()
+    src.write_text("---\ntitle: Blocks\n---\n\n" + GOLDMARK_BLOCKS, encoding="utf-8")
+    config = pseudo_project(tmp_path, {"blocks.md": src})
+    assert not pipeline.build(config, "zh_CN", attribution=False).failed
+    render(hugo, tmp_path / "source", tmp_path / "en")
+    render(hugo, tmp_path / "build" / "zh_CN", tmp_path / "zh")
+    en, zh = (html_path(tmp_path / lang, "blocks.md").read_text(encoding="utf-8") for lang in ("en", "zh"))
+
+    def blocks(page: str) -> list[str]:
+        return re.findall(r"<(p|li|div|dl|dt|dd)\b[^>]*>", page.split("<main>")[1])
+
+    assert blocks(zh) == blocks(en)
+    assert blocks(en).count("li") == 2 and "dd" in blocks(en) and blocks(en).count("div") >= 2
+    for text in ("Refs", "Para one", "Term", "The footnote text.", "A named footnote"):  # where each unit starts
+        assert text in en and PSEUDO + text in zh, text
+    for text in ("Inner <strong>md</strong>.", "After text.", "The definition."):  # lines of a unit's
+        assert text in en and text in zh, text

@@ -196,6 +196,25 @@ def test_definition_list_line_breaks_are_kept():
     assert msgids(text) == ["Term\n: The definition\n: Another one"]
 
 
+def test_footnote_definitions_are_units_of_their_own_without_their_labels():
+    """Goldmark starts a block at each ``[^label]:`` line, even inside what CommonMark reads as one paragraph."""
+    text = "See this[^1][^note].\n\nLead line\n[^1]: The footnote.\n[^note]:  A named one\n    on two lines.\n"
+    got = units(text)
+    assert [(u.msgid, u.kind) for u in got] == [
+        ("See this[^1][^note].", "paragraph"),
+        ("Lead line", "paragraph"),
+        ("The footnote.", "footnote"),
+        ("A named one on two lines.", "footnote"),
+    ]
+    assert text[got[3].span.start : got[3].span.end] == "A named one\n    on two lines."
+
+
+def test_a_line_that_is_only_a_shortcode_keeps_its_line_breaks():
+    """Hugo puts a shortcode's output in before reading Markdown: joined, an alert's block would land in the paragraph."""
+    text = "Para one\n{{% alert %}}\nInner **md**.\n{{% /alert %}}\nAfter, with {{< badge >}} inline\nand more.\n"
+    assert msgids(text) == ["Para one\n{{% alert %}}\nInner **md**.\n{{% /alert %}}\nAfter, with {{< badge >}} inline and more."]
+
+
 def test_prose_after_a_shortcode_whose_name_starts_like_a_raw_one_is_extracted():
     text = "{{< code-toggle file=hugo >}}\nbaseURL = 'x'\n{{< /code-toggle >}}\n\nProse here.\n\n{{< code >}}\n<p>x</p>\n{{< /code >}}\n"
     assert msgids(text) == ["Prose here."]

@@ -28,6 +28,7 @@ SHORTCODE_ONLY = re.compile(r"^\s*(\{\{[<%].*?[%>]\}\}\s*)+$", re.DOTALL)
 ADMONITION = re.compile(r"\[![A-Za-z]+\][ \t]*")
 TASK = re.compile(r"\[[ xX]\][ \t]+")  # a task list item's box stays out of the msgid
 DEFINITION = re.compile(r":[ \t]")  # a definition list line (goldmark): its break must stay
+FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]:")  # a footnote's definition (goldmark) starts a block: so does its line
 # Paired shortcodes whose content Hugo does not read as Markdown: never translated.
 # Also any paired shortcode opened with a ``lang=``/``codelang=`` parameter (Docsy's code tabs).
 RAW_SHORTCODES = (
@@ -204,6 +205,22 @@ class _Segmenter:
                 return True
         return self._in_raw(start)
 
+    def _keeps_break(self, start: int, end: int, next_start: int, next_end: int) -> bool:
+        """True when the line break between two lines of a paragraph matters to Hugo, though not to CommonMark.
+
+        Goldmark starts a block at a definition (``: ``); and a line that is
+        only a shortcode is replaced by its output before Markdown is read,
+        which may be a block (an ``alert``'s ``<div>``) that a joined line
+        would put inside the paragraph. (A footnote's definition, another
+        such block, is a unit of its own: ``_footnotes``.)
+        """
+        if DEFINITION.match(self.src, next_start):
+            return True
+        return any(
+            self.src.find("{{", a, b) >= 0 and SHORTCODE_ONLY.match(self.src[a:b])
+            for a, b in ((start, end), (next_start, next_end))
+        )
+
     def _in_raw(self, pos: int) -> bool:
         """True inside a shortcode whose content is not Markdown."""
         return bool(self.raw) and any(a <= pos < b for a, b in self.raw)
@@ -257,6 +274,35 @@ class _Segmenter:
             return
         if kind == "heading" and (attrs := HEADING_ATTRIBUTES.search(self.src, ranges[-1][0], ranges[-1][1])):
             ranges[-1] = (ranges[-1][0], attrs.start(), ranges[-1][2])  # a setext heading's {#id}: not text
+        if kind == "paragraph" and self.src.find("[^", ranges[0][0], ranges[-1][1]) >= 0:
+            yield from self._footnotes(ranges, base)
+            return
+        yield from self._joined(kind, ranges, inline, base, quoted)
+
+    def _footnotes(self, ranges: list[tuple[int, int, int]], base: int) -> Iterator[Unit]:
+        """A paragraph to CommonMark that goldmark reads as footnote definitions (``[^1]: text``), each a block:
+        a unit each, its label kept out of the msgid as a task box is."""
+        starts = [k for k, (s, _, _) in enumerate(ranges) if FOOTNOTE.match(self.src, s)]
+        if not starts:
+            yield from self._joined("paragraph", ranges, False, base, False)
+            return
+        if starts[0] > 0:
+            yield from self._joined("paragraph", ranges[: starts[0]], False, base, False)
+        for a, b in zip(starts, [*starts[1:], len(ranges)]):
+            group = ranges[a:b]
+            at = FOOTNOTE.match(self.src, group[0][0]).end()  # type: ignore[union-attr]
+            while at < group[0][1] and self.src[at] in " \t":
+                at += 1
+            group[0] = (at, *group[0][1:])
+            if group[0][0] == group[0][1]:
+                group.pop(0)
+            if group:
+                yield from self._joined("footnote", group, False, base, False)
+
+    def _joined(
+        self, kind: str, ranges: list[tuple[int, int, int]], inline: bool, base: int, quoted: bool
+    ) -> Iterator[Unit]:
+        """One unit of consecutive lines: soft breaks become spaces, unless the break matters (``_keeps_break``)."""
         pieces = []
         for k, (s, e, raw_end) in enumerate(ranges):
             text = self.src[s:e]
@@ -264,7 +310,7 @@ class _Segmenter:
                 pieces.append(text)
             elif inline:
                 pieces.append(text + " ")
-            elif DEFINITION.match(self.src, ranges[k + 1][0]):
+            elif self._keeps_break(s, e, ranges[k + 1][0], ranges[k + 1][1]):
                 pieces.append(text + "\n")
             elif raw_end - e >= 2 and self.src[e:raw_end].startswith("  "):
                 pieces.append(self.src[s:raw_end] + "\n")
