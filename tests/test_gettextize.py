@@ -160,6 +160,100 @@ Seeing as a container is an isolated process, where does it get its files?
 """
 
 
+# -- the English kept in comments, as Kubernetes' localizations keep it ----------------
+
+K8S_SOURCE = """---
+title: Assign Extended Resources to a Container
+weight: 70
+---
+
+This page shows how to assign extended resources to a Container.
+
+## Assign an extended resource to a Pod
+
+To request an extended resource, include the `resources:requests` field.
+
+1. Create a Pod:
+
+   Run the command below.
+
+Read [Advertise Extended Resources](/docs/tasks/extended-resource-node/) next.
+"""
+
+K8S_ZH = """---
+title: 为容器分派扩展资源
+weight: 70
+---
+<!--
+---
+title: Assign Extended Resources to a Container
+weight: 70
+---
+-->
+
+<!--
+This page shows how to assign extended resources to a container.
+-->
+本文介绍如何为容器指定扩展资源。
+
+<!--
+## Assign an extended resource to a Pod
+
+To request an extended resource, include the `resources:requests` field.
+-->
+## 给 Pod 分派扩展资源
+
+要请求扩展资源，需要在你的容器清单中包括 `resources:requests` 字段。
+
+<!--
+1. Create a Pod:
+-->
+1. 创建 Pod：
+
+   <!--
+   Run the command below.
+   -->
+   运行下面的命令。
+
+<!--
+Read [Advertise Extended Resources](/docs/tasks/extended-resource-node/) next.
+-->
+接下来阅读[为节点广播扩展资源](/zh-cn/docs/tasks/extended-resource-node/)。
+"""
+
+
+def test_english_kept_in_comments_pairs_with_what_follows_each_comment():
+    """Equal English is translated; changed English (a capital C upstream) and another link target are fuzzy."""
+    got = found(K8S_SOURCE, K8S_ZH)
+    exact = {msgid: f.msgstr for msgid, f in got.items() if not f.fuzzy}
+    assert exact == {
+        "Assign Extended Resources to a Container": "为容器分派扩展资源",
+        "Assign an extended resource to a Pod": "给 Pod 分派扩展资源",
+        "To request an extended resource, include the `resources:requests` field.":
+            "要请求扩展资源，需要在你的容器清单中包括 `resources:requests` 字段。",
+        "Create a Pod:": "创建 Pod：",
+        "Run the command below.": "运行下面的命令。",
+    }
+    changed = got["This page shows how to assign extended resources to a Container."]
+    assert changed.fuzzy and changed.msgstr == "本文介绍如何为容器指定扩展资源。"
+    assert changed.english == "This page shows how to assign extended resources to a container."
+    linked = got["Read [Advertise Extended Resources](/docs/tasks/extended-resource-node/) next."]
+    assert linked.fuzzy and "link:/zh-cn/docs/tasks/extended-resource-node/" in linked.why
+    assert len(got) == 7
+
+
+def test_a_comment_after_the_front_matter_may_hold_prose_and_one_that_reads_as_no_markdown_is_skipped():
+    page = "---\ntitle: 标题\n---\n<!--\nThis page shows things: a colon.\n-->\n本页展示。\n\n<!--\n---\nnot: [yaml\n-->\n第二段。\n"
+    got = gettextize.commented_pairs(segment.parse_page(page, "mirror/page.md"))
+    assert [(p.en, p.zh) for p in got] == [("This page shows things: a colon.", "本页展示。")]
+
+
+def test_a_page_with_a_few_english_comments_is_not_read_as_commented():
+    """Most blocks follow no comment: a note left for editors does not make the page a commented one."""
+    page = "# 标题\n\n<!--\nTODO: say more here.\n-->\n第一段。\n\n第二段。\n\n第三段。\n"
+    assert gettextize.commented_pairs(segment.parse_page(page, "mirror/page.md")) == []
+
+
 def test_translated_only_page_is_aligned_block_by_block_as_fuzzy():
     mirror = """+++
 title = "什么是镜像？"

@@ -373,8 +373,10 @@ def import_(locales: tuple[str, ...], from_dir: Path, overwrite: bool, dry_run: 
 
     Each source page is paired with its counterpart in --from by the
     attribution URL (> 原文：…), else by path, else by title. Bilingual
-    pages give English/translation pairs; translated-only pages are aligned
-    block by block (refused, with path:line, where they do not align).
+    pages, and pages that keep the English in an HTML comment before each
+    translated passage (as Kubernetes' do), give English/translation pairs;
+    translated-only pages are aligned block by block (refused, with
+    path:line, where they do not align).
     English equal to the source is imported as translated; similar English
     as fuzzy, with the English it translated as previous msgid. Existing
     translations are kept unless --overwrite. Run `docl10n extract` first.

@@ -6,6 +6,8 @@ led by U+200B and a tab), or both languages in one block, in either order
 (``## 基础知识 The basics``, ``# What's next - 接下来做什么``, table cells).
 Translated-only pages have the source's block structure and are aligned
 block by block, as po4a-gettextize does, or refused where they do not align.
+Other sites keep the English of each passage in an HTML comment just before
+its translation (Kubernetes' localizations): those comments give the pairs.
 
 The counterpart is cut with the same segmenter as the source, each block's
 language told by its share of Han characters. English is matched to the
@@ -27,7 +29,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
 
 from . import cache, catalog, safety
-from .model import Docl10nError, Page, Problem, Unit
+from .model import Docl10nError, Keys, Page, Problem, Unit
 from .pipeline import read_catalog, read_page, staging
 from .project import Config, atomic_write, page_url, source_pages
 from .segment import decode, parse_page
@@ -56,6 +58,11 @@ FUZZY_CUTOFF = 0.75
 ENGLISH_SHARE = 1.5  # Latin letters per Han character above which a mixed block holds English
 TRANSLATED_ONLY = 0.15  # share of English blocks under which a page is taken as translated-only
 STRUCTURE_SHARE = 2 / 3  # share of the source's blocks a drifted translated-only page must still pair
+# An HTML comment on lines of its own, as Kubernetes' localizations keep the English of what follows.
+COMMENT = re.compile(r"^([ \t]*)<!--[ \t]*\r?\n(.*?)\r?\n[ \t]*-->[ \t]*$", re.MULTILINE | re.DOTALL)
+COMMENTED = 0.5  # share of a page's blocks that must follow an English comment for the page to be read so
+FRONT_MATTER_LINE = re.compile(r"\s*(?:---|\+\+\+|[A-Za-z_][\w-]*[ \t]*[:=])")  # a comment that may hold front matter
+DEFAULT_KEYS = Keys()  # the front matter keys a page is cut with, unless the project says others
 
 
 # -- language of a block -----------------------------------------------------------
@@ -313,6 +320,53 @@ class Aligner:
         return Found(msgstr, fuzzy or bool(why), pair.en, pair.line, why)
 
 
+# -- pages that keep the English in comments ---------------------------------------
+
+
+def commented_pairs(page: Page, keys: Keys = DEFAULT_KEYS) -> list[Split]:
+    """English -> translation pairs of a page that keeps each passage's English in an HTML comment just
+    before its translation, as Kubernetes' localizations do; [] when the page is not laid out so.
+
+    A comment's blocks pair with the page's blocks between it and the next
+    comment: one for one when they agree in number and headings, else the
+    runs that agree in kind and markup. A comment right after the front
+    matter holds the English front matter, paired by key. The page is read
+    so when at least ``COMMENTED`` of its blocks follow such a comment.
+    """
+    comments = list(COMMENT.finditer(page.text))
+    pairs: list[Split] = []
+    fm_end = page.front_matter.span.end if page.front_matter else None
+    paired = 0
+    for k, m in enumerate(comments):
+        indent = m.group(1)
+        english = "\n".join(line[len(indent) :] if line.startswith(indent) else line.lstrip()
+                            for line in m.group(2).split("\n"))
+        if fm_end is not None and not page.text[fm_end : m.start()].strip() and FRONT_MATTER_LINE.match(english):
+            fenced = english if english.lstrip().startswith(("---", "+++")) else f"---\n{english}\n---\n"
+            try:
+                values = {u.key: u.msgid for u in parse_page(fenced, page.path, keys).units if u.key}
+            except Docl10nError:
+                values = {}
+            pairs += [Split(values[t.key], t.msgid, t.line, False) for t in page.units if t.key in values]
+            if values:
+                continue
+        end = comments[k + 1].start() if k + 1 < len(comments) else len(page.text)
+        theirs = [u for u in page.units if not u.key and m.end() <= u.span.start < end]
+        try:
+            ours = [u for u in parse_page(english, page.path, keys).units if not u.key]
+        except Docl10nError:  # not Markdown that reads alone (a stray front matter fence): nothing to pair
+            continue
+        if len(ours) == len(theirs) and all((a.kind == "heading") == (b.kind == "heading") for a, b in zip(ours, theirs)):
+            matched = list(zip(ours, theirs))
+        else:
+            sm = SequenceMatcher(None, [_signature(u) for u in ours], [_signature(t) for t in theirs], autojunk=False)
+            matched = [(ours[i + n], theirs[j + n]) for i, j, size in sm.get_matching_blocks() for n in range(size)]
+        pairs += [Split(a.msgid, clean(b.msgid), b.line, b.kind == "heading") for a, b in matched]
+        paired += len(matched)
+    body = sum(1 for u in page.units if not u.key)
+    return pairs if body and paired >= COMMENTED * body else []
+
+
 # -- translated-only pages ---------------------------------------------------------
 
 
@@ -384,18 +438,20 @@ class Alignment:
     problem: Problem | None = None
 
 
-def find_translations(source: Page, counterpart: Page) -> Alignment:
+def find_translations(source: Page, counterpart: Page, keys: Keys = DEFAULT_KEYS) -> Alignment:
     """Translations of the source page's units found in the counterpart page.
 
-    A translated-only page is paired block by block; where its structure
+    A page that keeps the English in comments gives its pairs
+    (``commented_pairs``), as a bilingual page does. A translated-only page is paired block by block; where its structure
     parts from the source's (the English changed since), the runs of
     blocks that still agree are paired, if they are at least
     ``STRUCTURE_SHARE`` of the source's, with a warning; else it is refused.
     """
     found: dict[tuple[str | None, str], Found] = {}
     units = list(counterpart.units)
-    if not is_translated_only([u for u in units if not u.key]):
-        aligner = Aligner(bilingual_pairs(counterpart.text, units))
+    commented = commented_pairs(counterpart, keys)
+    if commented or not is_translated_only([u for u in units if not u.key]):
+        aligner = Aligner(commented or bilingual_pairs(counterpart.text, units))
         for u in source.units:
             key = (u.msgctxt, u.msgid)
             if key not in found and (f := aligner.find(u)) is not None:
@@ -614,7 +670,7 @@ def _import(config: Config, locale: str, from_dir: Path, overwrite: bool, dry_ru
             po = read_catalog(po_path, _display(config, po_path)) if po_path.is_file() else None
             text = decode(other.path.read_bytes(), other.name)
             counterpart = parse_page(text, other.name, keys=config.keys, attribution=config.attribution_markers)
-            alignment = find_translations(source, counterpart)
+            alignment = find_translations(source, counterpart, config.keys)
         except Docl10nError as exc:
             problems.append(exc.problem)
             continue
