@@ -283,6 +283,8 @@ def test_registry():
 def test_fuzzy_finding():
     assert fuzzy_finding("New text", "Old text") == Finding(
         "fuzzy", "warning", "fuzzy: source changed since translation")
+    for previous in (None, "New text"):  # from memory or an import: nothing says the source changed
+        assert fuzzy_finding("New text", previous) == Finding("fuzzy", "warning", "fuzzy: needs review (no previous msgid)")
 
 
 @pytest.mark.parametrize("locale,expected", [

@@ -786,14 +786,21 @@ def _cjk_spacing(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> Iterable[str]:
         yield f"missing space between CJK and Latin text: {'; '.join(spots[:3])}{more}"
 
 
-FUZZY = Check("fuzzy", "fuzzy entry: the source changed since translation", "warning", None)
+FUZZY = Check("fuzzy", "fuzzy entry: the source changed since translation, or it awaits review", "warning", None)
 CHECKS: tuple[Check, ...] = (*_REGISTRY, FUZZY)
 _ERROR_CHECKS = tuple(c for c in CHECKS if c.severity == "error")
 
 
 def fuzzy_finding(msgid: str, previous_msgid: str | None = None) -> Finding:
-    """The warning for a fuzzy entry; the catalog side decides which are fuzzy."""
-    return Finding(FUZZY.name, FUZZY.severity, "fuzzy: source changed since translation")
+    """The warning for a fuzzy entry; the catalog side decides which are fuzzy.
+
+    With a previous msgid (``#|``) the source changed since the translation;
+    without one, the entry was made fuzzy otherwise (a match from translation
+    memory, an import whose markup differs) and only awaits review.
+    """
+    if previous_msgid is not None and previous_msgid != msgid:
+        return Finding(FUZZY.name, FUZZY.severity, "fuzzy: source changed since translation")
+    return Finding(FUZZY.name, FUZZY.severity, "fuzzy: needs review (no previous msgid)")
 
 
 def _alike_for_errors(src: _Parsed, tr: _Parsed, opt: CheckOptions) -> bool:
