@@ -442,10 +442,11 @@ def find_translations(source: Page, counterpart: Page, keys: Keys = DEFAULT_KEYS
     """Translations of the source page's units found in the counterpart page.
 
     A page that keeps the English in comments gives its pairs
-    (``commented_pairs``), as a bilingual page does. A translated-only page is paired block by block; where its structure
-    parts from the source's (the English changed since), the runs of
-    blocks that still agree are paired, if they are at least
-    ``STRUCTURE_SHARE`` of the source's, with a warning; else it is refused.
+    (``commented_pairs``), as a bilingual page does. A translated-only page
+    is paired block by block; where its structure parts from the source's
+    (the English changed since), the runs of blocks that still agree are
+    paired, if they are at least ``STRUCTURE_SHARE`` of the source's, with a
+    warning; else it is refused.
     """
     found: dict[tuple[str | None, str], Found] = {}
     units = list(counterpart.units)
