@@ -199,11 +199,15 @@ class _Segmenter:
 
     def _not_prose(self, start: int, end: int) -> bool:
         """A line at the edge of a paragraph that is markup, not text: trimmed from the unit."""
-        if self.src.find("{", start, end) >= 0:  # else neither a shortcode nor an attribute line
-            line = self.src[start:end]
-            if SHORTCODE_ONLY.match(line) or BLOCK_ATTRIBUTES.fullmatch(line):
-                return True
+        if self.src.find("{", start, end) >= 0 and (  # else neither a shortcode nor an attribute line
+            self._only_shortcodes(start, end) or BLOCK_ATTRIBUTES.fullmatch(self.src, start, end)
+        ):
+            return True
         return self._in_raw(start)
+
+    def _only_shortcodes(self, start: int, end: int) -> bool:
+        """True for a line that holds nothing but shortcodes."""
+        return self.src.find("{{", start, end) >= 0 and SHORTCODE_ONLY.match(self.src[start:end]) is not None
 
     def _keeps_break(self, start: int, end: int, next_start: int, next_end: int) -> bool:
         """True when the line break between two lines of a paragraph matters to Hugo, though not to CommonMark.
@@ -216,10 +220,7 @@ class _Segmenter:
         """
         if DEFINITION.match(self.src, next_start):
             return True
-        return any(
-            self.src.find("{{", a, b) >= 0 and SHORTCODE_ONLY.match(self.src[a:b])
-            for a, b in ((start, end), (next_start, next_end))
-        )
+        return self._only_shortcodes(start, end) or self._only_shortcodes(next_start, next_end)
 
     def _in_raw(self, pos: int) -> bool:
         """True inside a shortcode whose content is not Markdown."""
